@@ -1,0 +1,12 @@
+"""Digit Lab: draw a digit and watch a network read it, or train one and watch it learn.
+
+Run with `streamlit run app.py`. This file only sets up the pages; each lives in pages/.
+"""
+
+import streamlit as st
+
+from pages import APP_RAN, navigation
+
+st.set_page_config(page_title="Digit Lab", page_icon="✏️", layout="wide")
+st.session_state[APP_RAN] = True
+navigation().run()

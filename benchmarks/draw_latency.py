@@ -1,0 +1,115 @@
+"""How fast the Draw page answers a stroke, in Chromium and on the server.
+
+Usage: python -m benchmarks.draw_latency [--drawings 30]
+
+1. Browser: the time from the last mouse-up of a drawing to the prediction on the page
+   (median and 95th percentile), for the Draw page and for a bare canvas-plus-bar-chart page
+   (benchmarks/bare_canvas_app.py) on the same machine. The canvas itself waits 200 ms after
+   a change before sending it; that wait is in both figures.
+2. Server: the time to decode the canvas PNG, prepare the 28x28 image and run the network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import io
+import statistics
+import time
+
+import numpy as np
+from PIL import Image
+
+from benchmarks.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
+from benchmarks.digits import DIGITS, data_url, render
+
+CANVAS = "[data-testid=stBidiComponentIsolated] canvas.upper-canvas"
+DRAW_PAGE_READY = """() => { const b = document.querySelector('.st-key-prediction');
+    return b && /(^|\\D)\\d(\\D|$)/.test(b.innerText) && !b.innerText.includes('Draw a digit'); }"""
+DRAW_PAGE_BLANK = """() => { const b = document.querySelector('.st-key-prediction');
+    return b && b.innerText.includes('Draw a digit') && !/\\d/.test(b.innerText); }"""
+BARE_PAGE_INK = """() => [...document.querySelectorAll('[data-testid=stCaptionContainer]')]
+    .some(e => /ink [1-9]/.test(e.innerText))"""
+BARE_PAGE_BLANK = """() => [...document.querySelectorAll('[data-testid=stCaptionContainer]')]
+    .some(e => e.innerText.trim() === 'ink 0')"""
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def browser_round_trips(url: str, drawings: int, ready: str, blank: str) -> list[float]:
+    from playwright.sync_api import sync_playwright
+
+    times = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        canvas = page.locator(CANVAS)
+        canvas.wait_for(timeout=30_000)
+        box = canvas.bounding_box()
+        for i in range(drawings):
+            strokes = DIGITS[i % 10]
+            for n, stroke in enumerate(strokes):
+                page.mouse.move(box["x"] + stroke[0][0], box["y"] + stroke[0][1])
+                page.mouse.down()
+                for x, y in stroke[1:]:
+                    page.mouse.move(box["x"] + x, box["y"] + y, steps=3)
+                page.mouse.up()
+                if n == len(strokes) - 1:
+                    began = time.perf_counter()
+            page.wait_for_function(ready, timeout=30_000, polling=5)
+            times.append(time.perf_counter() - began)
+            canvas.hover()
+            page.get_by_role("button", name="Reset canvas & history").click()
+            page.wait_for_function(blank, timeout=30_000)
+        browser.close()
+    return times
+
+
+def server_side(repeats: int = 200) -> list[float]:
+    """Decode + prepare + predict, as the Draw page does for each stroke."""
+    from mnist_core.model_files import BUNDLED_MODEL, load_model
+    from mnist_core.reading import read_drawing
+
+    network = load_model(BUNDLED_MODEL).network
+    urls = [data_url(render(DIGITS[d])) for d in range(10)]
+    times = []
+    for i in range(repeats):
+        encoded = urls[i % 10].split(",", 1)[1]
+        began = time.perf_counter()
+        image = np.asarray(Image.open(io.BytesIO(base64.b64decode(encoded))))
+        read_drawing(network, image)
+        times.append(time.perf_counter() - began)
+    return times
+
+
+def report(label: str, seconds: list[float]) -> None:
+    ms = [s * 1000 for s in seconds]
+    print(
+        f"{label:34s} median {statistics.median(ms):7.1f} ms   p95 {percentile(ms, 95):7.1f} ms"
+        f"   ({len(ms)} samples)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--drawings", type=int, default=30)
+    args = parser.parse_args()
+    report("server: decode + prepare + predict", server_side())
+    with running_app() as url:
+        report(
+            "browser: Draw page",
+            browser_round_trips(url, args.drawings, DRAW_PAGE_READY, DRAW_PAGE_BLANK),
+        )
+    with running_app(script="benchmarks/bare_canvas_app.py") as url:
+        report(
+            "browser: bare canvas + bar chart",
+            browser_round_trips(url, args.drawings, BARE_PAGE_INK, BARE_PAGE_BLANK),
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,255 @@
+"""`python -m mnist_core`: train, evaluate and predict from a terminal.
+
+Every mistake a user can make (a missing file, an unknown preset, a learning rate of zero,
+an unreadable image) ends the program with one line that says what to fix, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+import numpy as np
+
+from .config import (
+    ENGINES,
+    INITS,
+    LOSSES,
+    OPTIMIZERS,
+    OUTPUTS,
+    PRESETS,
+    ConfigError,
+    parse_hidden,
+    preset_config,
+)
+from .data import DataError, load_mnist
+from .evaluation import evaluate
+from .events import BatchEnd, EpochEnd, Event, RunStarted
+from .model_files import BUNDLED_MODEL, SUFFIX, ModelFileError, load_model, save_model
+from .reading import read_drawing
+
+LOSS_EVERY = 100  # steps between printed losses, as the reference programs did
+
+
+class UsageError(Exception):
+    """Bad input from the user; main() prints it as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m mnist_core", description="Digit Lab's MNIST engine.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    train = commands.add_parser("train", help="train a network and report its test accuracy")
+    train.add_argument("--preset", default="recommended", help=f"one of: {', '.join(PRESETS)}")
+    train.add_argument("--engine", choices=ENGINES)
+    train.add_argument("--epochs", type=int)
+    train.add_argument("--batch-size", type=int)
+    train.add_argument("--lr", type=float, help="learning rate")
+    train.add_argument("--optimizer", choices=OPTIMIZERS)
+    train.add_argument("--loss", choices=LOSSES)
+    train.add_argument("--init", choices=INITS, help="weight initialisation")
+    train.add_argument("--output", choices=OUTPUTS, help="last layer: softmax or linear")
+    train.add_argument("--hidden", help="hidden layer widths, for example 256,128")
+    train.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None)
+    train.add_argument("--seed", type=int)
+    train.add_argument("--data", help="a local mnist.npz (else $MNIST_PATH, else download)")
+    train.add_argument("--out", help=f"save the trained model here ({SUFFIX})")
+    train.add_argument("--force", action="store_true", help="replace an existing --out file")
+    train.add_argument("--json", action="store_true", help="end with one line of JSON")
+
+    ev = commands.add_parser("evaluate", help="test a saved model on the MNIST test set")
+    ev.add_argument("model", nargs="?", default=str(BUNDLED_MODEL), help="default: bundled")
+    ev.add_argument("--data", help="a local mnist.npz (else $MNIST_PATH, else download)")
+    ev.add_argument("--json", action="store_true")
+
+    predict = commands.add_parser("predict", help="read digits from PNG or JPEG drawings")
+    predict.add_argument("images", nargs="+", metavar="IMAGE")
+    predict.add_argument("--model", default=str(BUNDLED_MODEL), help="default: bundled model")
+    predict.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        args = build_parser().parse_args(argv)
+        return {"train": _train, "evaluate": _evaluate, "predict": _predict}[args.command](
+            args, argv
+        )
+    except UsageError as exc:
+        print(f"error: {exc} (see python -m mnist_core --help)", file=sys.stderr)
+        return 2
+    except (ConfigError, DataError, ModelFileError, FileExistsError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _config_from(args: argparse.Namespace):
+    overrides = {
+        "engine": args.engine,
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "learning_rate": args.lr,
+        "optimizer": args.optimizer,
+        "loss": args.loss,
+        "hidden": parse_hidden(args.hidden) if args.hidden is not None else None,
+        "augment": args.augment,
+        "seed": args.seed,
+        "init": args.init,
+        "output": args.output,
+    }
+    if args.loss == "cross_entropy" and args.output is None:
+        overrides["output"] = "softmax"  # cross-entropy needs probabilities to compare
+    config = preset_config(args.preset).replace(
+        **{k: v for k, v in overrides.items() if v is not None}
+    )
+    return config.validate()
+
+
+def _train(args: argparse.Namespace, argv: list[str]) -> int:
+    config = _config_from(args)
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        if out.suffix != SUFFIX:
+            raise UsageError(f"--out must end in {SUFFIX}: {out}")
+        if out.exists() and not args.force:
+            raise FileExistsError(f"{out} already exists; add --force to replace it")
+    data = load_mnist(args.data)
+    from .training import train  # TensorFlow loads only when training
+
+    log = sys.stderr if args.json else sys.stdout
+    print(
+        f"training {'-'.join(map(str, config.layer_sizes))} with {config.engine} engine, "
+        f"{config.optimizer} lr {config.learning_rate:g}, {config.loss}, batch "
+        f"{config.batch_size}, {config.epochs} epochs on {data.source}",
+        file=log,
+    )
+    printer = _ProgressPrinter(log)
+    try:
+        result = train(config, data, on_event=printer)
+    finally:
+        printer.close()
+    summary = result.summary()
+    print(
+        f"{result.status}: {result.message}\ntest accuracy {result.evaluation.accuracy:.2%} "
+        f"({result.seconds:.1f} s of training, {result.samples_per_second:,.0f} samples/s)",
+        file=log,
+    )
+    if out is not None:
+        command = "python -m mnist_core " + shlex.join(argv)
+        save_model(out, result.network, result.metadata(out.stem, args.preset, command), args.force)
+        summary["saved"] = str(out)
+        print(f"saved {out}", file=log)
+    else:
+        print("not saved (add --out FILE.npz to keep it)", file=log)
+    if args.json:
+        print(json.dumps(summary))
+    return 0
+
+
+class _ProgressPrinter:
+    """A progress bar on stderr, and the loss every 100 steps as the references printed it."""
+
+    def __init__(self, log: TextIO) -> None:
+        self.log = log
+        self.bar = None
+        self.done = 0
+
+    def __call__(self, event: Event) -> None:
+        from tqdm import tqdm
+
+        if isinstance(event, RunStarted):
+            self.bar = tqdm(total=event.total_steps, unit="step", file=sys.stderr, leave=False)
+        elif isinstance(event, BatchEnd):
+            if self.bar is not None:
+                self.bar.update(event.step - self.done)
+                self.bar.set_postfix(loss=f"{event.loss:.4f}", refresh=False)
+            self.done = event.step
+            if event.step % LOSS_EVERY == 0:
+                self._write(f"step {event.step:6d}  epoch {event.epoch}  loss {event.loss:.4f}")
+        elif isinstance(event, EpochEnd):
+            val = "" if event.val_accuracy is None else f"  val {event.val_accuracy:.2%}"
+            self._write(
+                f"epoch {event.epoch} done  loss {event.loss:.4f}  train "
+                f"{event.train_accuracy:.2%}{val}  {event.samples_per_second:,.0f} samples/s"
+            )
+
+    def _write(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.write(line, file=self.log)
+        else:
+            print(line, file=self.log)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _evaluate(args: argparse.Namespace, argv: list[str]) -> int:
+    saved = load_model(args.model)
+    data = load_mnist(args.data)
+    result = evaluate(saved.network, data.x_test, data.y_test)
+    if args.json:
+        print(json.dumps(result.to_dict()))
+        return 0
+    print(f"{args.model}: test accuracy {result.accuracy:.2%} on {len(data.y_test)} images")
+    print(
+        "per digit: " + "  ".join(f"{d}:{a:.1%}" for d, a in enumerate(result.per_class_accuracy))
+    )
+    print("confusion (rows: true digit, columns: predicted):")
+    for digit, row in enumerate(result.confusion):
+        print(f"  {digit} " + " ".join(f"{n:5d}" for n in row))
+    return 0
+
+
+def _predict(args: argparse.Namespace, argv: list[str]) -> int:
+    images = [(path, read_image(path)) for path in args.images]
+    network = load_model(args.model).network
+    predictions = []
+    for path, image in images:
+        reading = read_drawing(network, image)
+        predictions.append(
+            {
+                "file": path,
+                "digit": reading.digit,
+                "verdict": reading.verdict,
+                "probabilities": None
+                if reading.probabilities is None
+                else [round(float(p), 6) for p in reading.probabilities],
+            }
+        )
+        if not args.json:
+            if reading.digit is None:
+                print(f"{path}: blank")
+            else:
+                print(f"{path}: {reading.digit} ({reading.confidence:.1%}, {reading.verdict})")
+    if args.json:
+        print(json.dumps({"predictions": predictions}))
+    return 0
+
+
+def read_image(path: str) -> np.ndarray:
+    """A PNG or JPEG as a greyscale or RGBA array, whatever mode it was saved in."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as img:
+            has_alpha = img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info
+            return np.asarray(img.convert("RGBA" if has_alpha else "L"))
+    except FileNotFoundError:
+        raise UsageError(f"no image at {path}") from None
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise UsageError(f"cannot read {path} as an image: {exc}") from None

@@ -1,0 +1,225 @@
+"""Training settings and the named presets, checked before anything runs.
+
+Plain Python: the Train page imports this in the server process to refuse bad settings
+without loading TensorFlow.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from dataclasses import dataclass
+
+INPUT_SIZE = 784
+NUM_CLASSES = 10
+
+INITS = ("truncated_normal", "uniform", "glorot", "he")
+OUTPUTS = ("softmax", "linear")
+LOSSES = ("cross_entropy", "mse")
+OPTIMIZERS = ("sgd", "rmsprop", "adam")
+ENGINES = ("scratch", "keras")
+SCHEDULES = ("constant", "cosine")
+
+# Guards against settings that would exhaust a small machine's memory or never finish.
+MAX_LAYER_WIDTH = 4096
+MAX_HIDDEN_LAYERS = 8
+MAX_PARAMETERS = 20_000_000
+MAX_EPOCHS = 500
+
+
+class ConfigError(ValueError):
+    """A setting that cannot work; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    hidden: tuple[int, ...] = (512,)  # widths of the hidden (ReLU) layers, input to output
+    init: str = "glorot"  # weight initialisation: one of INITS
+    output: str = "softmax"  # last layer: softmax probabilities or linear scores
+    loss: str = "cross_entropy"  # cross_entropy (needs softmax) or mse against one-hot labels
+    optimizer: str = "adam"  # sgd (the references' hand update), rmsprop or adam
+    learning_rate: float = 1e-3  # step size of every update
+    lr_schedule: str = "constant"  # constant, or cosine decay to zero over the whole run
+    batch_size: int = 128  # images per gradient step
+    epochs: int = 10  # passes over the training images
+    augment: bool = False  # random rotation, scale, shift and stroke thickness per batch
+    engine: str = "scratch"  # scratch (NaiveDense + GradientTape) or keras (model.fit)
+    seed: int = 0  # one seed for initial weights, shuffling and augmentation
+    validation_share: float = 1 / 12  # of training images held out for validation (5,000 of 60,000)
+    report_every: int = 10  # a batch-loss event every this many steps
+
+    @property
+    def layer_sizes(self) -> tuple[int, ...]:
+        return (INPUT_SIZE, *self.hidden, NUM_CLASSES)
+
+    @property
+    def parameter_count(self) -> int:
+        sizes = self.layer_sizes
+        return sum(a * b + b for a, b in itertools.pairwise(sizes))
+
+    def validate(self, train_size: int | None = None) -> TrainConfig:
+        """Refuse settings that cannot work, before any process or data is touched."""
+        _check_choice("init", self.init, INITS)
+        _check_choice("output", self.output, OUTPUTS)
+        _check_choice("loss", self.loss, LOSSES)
+        _check_choice("optimizer", self.optimizer, OPTIMIZERS)
+        _check_choice("engine", self.engine, ENGINES)
+        _check_choice("lr_schedule", self.lr_schedule, SCHEDULES)
+        if self.loss == "cross_entropy" and self.output != "softmax":
+            raise ConfigError("cross-entropy compares probabilities: use the softmax output")
+        if not self.hidden:
+            raise ConfigError("give at least one hidden layer (for example 512)")
+        if len(self.hidden) > MAX_HIDDEN_LAYERS:
+            raise ConfigError(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(self.hidden)}")
+        for width in self.hidden:
+            if not isinstance(width, int) or not 1 <= width <= MAX_LAYER_WIDTH:
+                raise ConfigError(
+                    f"each hidden layer needs 1 to {MAX_LAYER_WIDTH} units, got {width!r}"
+                )
+        if self.parameter_count > MAX_PARAMETERS:
+            raise ConfigError(
+                f"{self.parameter_count:,} weights is too many for this machine "
+                f"(at most {MAX_PARAMETERS:,}): use fewer or narrower layers"
+            )
+        if not self.learning_rate > 0 or self.learning_rate != self.learning_rate:
+            raise ConfigError(f"the learning rate must be above 0, got {self.learning_rate}")
+        if self.learning_rate > 1e3:
+            raise ConfigError(f"a learning rate of {self.learning_rate:g} is absurd (at most 1000)")
+        if not isinstance(self.batch_size, int) or self.batch_size < 1:
+            raise ConfigError(f"the batch size must be at least 1, got {self.batch_size!r}")
+        if not isinstance(self.epochs, int) or not 1 <= self.epochs <= MAX_EPOCHS:
+            raise ConfigError(f"epochs must be 1 to {MAX_EPOCHS}, got {self.epochs!r}")
+        if not 0 <= self.validation_share < 1:
+            raise ConfigError(f"the validation share must be 0 to 1, got {self.validation_share}")
+        if self.report_every < 1:
+            raise ConfigError("report_every must be at least 1")
+        if train_size is not None:
+            usable = train_size - self.validation_count(train_size)
+            if usable < 1:
+                raise ConfigError(
+                    f"no training images are left to learn from ({train_size} in all)"
+                )
+            if self.batch_size > usable:
+                raise ConfigError(
+                    f"a batch of {self.batch_size} is larger than the {usable} training images"
+                )
+        return self
+
+    def validation_count(self, train_size: int) -> int:
+        return round(train_size * self.validation_share)
+
+    def replace(self, **changes: object) -> TrainConfig:
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        data = dataclasses.asdict(self)
+        data["hidden"] = list(self.hidden)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> TrainConfig:
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ConfigError(f"unknown settings: {', '.join(sorted(unknown))}")
+        values = dict(data)
+        if "hidden" in values:
+            values["hidden"] = tuple(values["hidden"])
+        return cls(**values)
+
+
+def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+
+
+def parse_hidden(text: str) -> tuple[int, ...]:
+    """Read layer widths as a user types them: '256,128' or '256 128'."""
+    parts = [p for p in text.replace(",", " ").split() if p]
+    if not parts:
+        raise ConfigError("give at least one hidden layer width, for example 512 or 256,128")
+    try:
+        return tuple(int(p) for p in parts)
+    except ValueError:
+        raise ConfigError(f"hidden layer widths must be whole numbers, got {text!r}") from None
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    title: str
+    description: str
+    config: TrainConfig
+
+
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in (
+        Preset(
+            "seed-mse-mlp",
+            "Reference 1: squared error, plain SGD",
+            "784-256-128-10, truncated-normal weights, linear output, mean squared error "
+            "against one-hot labels, SGD at 0.001 for 10 epochs. Learns slowly on purpose: "
+            "about 57% after 10 epochs.",
+            TrainConfig(
+                hidden=(256, 128),
+                init="truncated_normal",
+                output="linear",
+                loss="mse",
+                optimizer="sgd",
+                learning_rate=1e-3,
+                epochs=10,
+            ),
+        ),
+        Preset(
+            "seed-naive-dense",
+            "Reference 2: NaiveDense from scratch",
+            "784-512-10 built by hand, uniform [0, 0.1) weights, softmax and cross-entropy, "
+            "SGD at 0.001 for 10 epochs: about 82%.",
+            TrainConfig(
+                hidden=(512,),
+                init="uniform",
+                optimizer="sgd",
+                learning_rate=1e-3,
+                epochs=10,
+            ),
+        ),
+        Preset(
+            "keras-rmsprop",
+            "Reference 2 through Keras",
+            "The same 784-512-10 network with Keras's Dense layers, RMSprop and model.fit, "
+            "5 epochs: about 98%.",
+            TrainConfig(
+                hidden=(512,),
+                init="glorot",
+                optimizer="rmsprop",
+                learning_rate=1e-3,
+                epochs=5,
+                engine="keras",
+            ),
+        ),
+        Preset(
+            "recommended",
+            "Recommended for drawn digits",
+            "784-1024-1024-10 with He weights and Adam, a cosine learning-rate decay, and "
+            "augmented images (small rotations, scaling, shifts, thicker and thinner strokes) "
+            "so it reads hand-drawn digits, not only scanned ones.",
+            TrainConfig(
+                hidden=(1024, 1024),
+                init="he",
+                optimizer="adam",
+                learning_rate=1e-3,
+                lr_schedule="cosine",
+                epochs=30,
+                augment=True,
+            ),
+        ),
+    )
+}
+
+
+def preset_config(name: str) -> TrainConfig:
+    try:
+        return PRESETS[name].config
+    except KeyError:
+        raise ConfigError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}") from None

@@ -1,0 +1,173 @@
+"""MNIST: where it comes from, checking it is what it claims, and batches of it.
+
+NumPy only; TensorFlow is imported just for Keras's download, when no local file is named.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ENV_VAR = "MNIST_PATH"
+KEYS = ("x_train", "y_train", "x_test", "y_test")
+KERAS_CACHE = Path.home() / ".keras" / "datasets" / "mnist.npz"
+
+
+class DataError(RuntimeError):
+    """MNIST could not be had or is not MNIST; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Mnist:
+    """Images flattened to 784 floats in [0, 1] (ink = 1); labels 0-9 as uint8."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    source: str
+
+    def split_validation(self, count: int) -> Split:
+        """Hold out the last `count` training images, as Keras's validation_split does."""
+        cut = len(self.x_train) - count
+        return Split(self.x_train[:cut], self.y_train[:cut], self.x_train[cut:], self.y_train[cut:])
+
+
+@dataclass(frozen=True)
+class Split:
+    """Images to learn from, and held-out images to check on while learning."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+
+
+def resolve_path(path: str | os.PathLike | None = None) -> Path | None:
+    """The local file to read: the one named, else $MNIST_PATH, else None (download)."""
+    chosen = path if path else os.environ.get(ENV_VAR)
+    return Path(chosen).expanduser() if chosen else None
+
+
+def available_locally(path: str | os.PathLike | None = None) -> bool:
+    """Whether loading would need no download (a named file, or Keras's cache)."""
+    local = resolve_path(path)
+    return local.is_file() if local else KERAS_CACHE.is_file()
+
+
+def load_mnist(path: str | os.PathLike | None = None) -> Mnist:
+    """Load MNIST from a named file, $MNIST_PATH, or Keras's download, in that order."""
+    local = resolve_path(path)
+    if local is not None:
+        arrays = read_npz(local)
+        source = str(local)
+    else:
+        arrays = _download_with_keras()
+        source = "keras.datasets.mnist"
+    validate_arrays(arrays, source)
+    x_train, y_train, x_test, y_test = (arrays[k] for k in KEYS)
+    return Mnist(
+        x_train=scale_images(x_train),
+        y_train=y_train.astype(np.uint8),
+        x_test=scale_images(x_test),
+        y_test=y_test.astype(np.uint8),
+        source=source,
+    )
+
+
+def read_npz(path: Path) -> dict[str, np.ndarray]:
+    if not path.is_file():
+        raise DataError(
+            f"MNIST file {path} does not exist. Point --data or ${ENV_VAR} at a copy of "
+            "Keras's mnist.npz, or unset them to download it."
+        )
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            missing = [k for k in KEYS if k not in npz.files]
+            if missing:
+                raise DataError(
+                    f"{path} is not Keras's mnist.npz: it lacks {', '.join(missing)} "
+                    f"(it has {', '.join(npz.files) or 'nothing'})"
+                )
+            return {k: npz[k] for k in KEYS}
+    except DataError:
+        raise
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        raise DataError(f"{path} could not be read as an .npz file: {exc}") from None
+
+
+def _download_with_keras() -> dict[str, np.ndarray]:
+    try:
+        from keras.datasets import mnist
+
+        (x_train, y_train), (x_test, y_test) = mnist.load_data()
+    except Exception as exc:  # any network or cache failure gets the same advice
+        raise DataError(
+            "MNIST could not be loaded: no local file was named (--data or "
+            f"${ENV_VAR}) and Keras's download failed ({type(exc).__name__}: {exc}). "
+            f"Connect to the internet once, or set {ENV_VAR}=/path/to/mnist.npz."
+        ) from None
+    return {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
+
+
+def validate_arrays(arrays: dict[str, np.ndarray], source: str) -> None:
+    """Say precisely what is wrong with a file that is not MNIST-shaped."""
+    problems = []
+    for split in ("train", "test"):
+        x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
+        if x.ndim != 3 or x.shape[1:] != (28, 28):
+            problems.append(f"x_{split} has shape {x.shape}, expected (N, 28, 28)")
+        if x.dtype != np.uint8:
+            problems.append(f"x_{split} has dtype {x.dtype}, expected uint8")
+        if y.ndim != 1:
+            problems.append(f"y_{split} has shape {y.shape}, expected (N,)")
+        elif len(y) != len(x):
+            problems.append(f"x_{split} has {len(x)} images but y_{split} has {len(y)} labels")
+        if not np.issubdtype(y.dtype, np.integer):
+            problems.append(f"y_{split} has dtype {y.dtype}, expected integers")
+        elif y.size and (y.min() < 0 or y.max() > 9):
+            problems.append(f"y_{split} has labels {y.min()}..{y.max()}, expected 0..9")
+        if len(x) == 0:
+            problems.append(f"x_{split} is empty")
+    if problems:
+        raise DataError(f"{source} is not usable MNIST: " + "; ".join(problems))
+
+
+def scale_images(images: np.ndarray) -> np.ndarray:
+    """uint8 (N, 28, 28) to float32 (N, 784) in [0, 1], as the network reads them."""
+    return (images.reshape(len(images), -1).astype(np.float32)) / 255.0
+
+
+class BatchGenerator:
+    """Shuffled mini-batches, one epoch per iteration, reproducible from the seed.
+
+    In the spirit of the reference BatchGenerator, with a fresh shuffle each epoch; the last
+    batch may be smaller so that every image is seen once per epoch.
+    """
+
+    def __init__(
+        self, images: np.ndarray, labels: np.ndarray, batch_size: int, seed: int = 0
+    ) -> None:
+        if len(images) != len(labels):
+            raise ValueError(f"{len(images)} images but {len(labels)} labels")
+        if batch_size < 1:
+            raise ValueError(f"batch size must be at least 1, got {batch_size}")
+        self.images = images
+        self.labels = labels
+        self.batch_size = batch_size
+        self._rng = np.random.default_rng(seed)
+
+    @property
+    def num_batches(self) -> int:
+        return -(-len(self.images) // self.batch_size)
+
+    def __iter__(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        order = self._rng.permutation(len(self.images))
+        for start in range(0, len(order), self.batch_size):
+            index = order[start : start + self.batch_size]
+            yield self.images[index], self.labels[index]

@@ -1,0 +1,119 @@
+"""Training runs in words and tables, as the Train page shows them to a student."""
+
+from __future__ import annotations
+
+from .jobs import QUEUED, RUNNING, STARTING, RunView
+from .model_files import ModelInfo, read_metadata
+
+
+def status_text(run: RunView) -> str:
+    """One line that names the state, where the run is, and its latest loss."""
+    if run.state == QUEUED:
+        return f"queued: number {run.queue_position} in line, waiting for a free slot"
+    if run.state == STARTING:
+        return "starting: loading TensorFlow and the MNIST images"
+    where = _where(run)
+    if run.state == RUNNING:
+        return f"running: {where}"
+    return f"{run.state}: {where}" if where else run.state
+
+
+def _where(run: RunView) -> str:
+    started, last = run.started, run.last_batch
+    if started is None or last is None:
+        return ""
+    return (
+        f"epoch {last.epoch} of {started.epochs}, step {last.step:,} of "
+        f"{started.total_steps:,}, loss {last.loss:.4f}"
+    )
+
+
+def progress(run: RunView) -> tuple[float, str]:
+    """Fraction done, and a line with speed and time left."""
+    started, last = run.started, run.last_batch
+    if started is None or last is None:
+        return 0.0, ""
+    fraction = min(last.step / started.total_steps, 1.0)
+    text = f"{last.samples_per_second:,.0f} images a second"
+    left = seconds_left(run)
+    if left is not None and run.active:
+        text += f", about {format_duration(left)} left"
+    return fraction, text
+
+
+def seconds_left(run: RunView) -> float | None:
+    started, last = run.started, run.last_batch
+    if started is None or last is None or last.step == 0:
+        return None
+    return last.elapsed / last.step * (started.total_steps - last.step)
+
+
+def format_duration(seconds: float) -> str:
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    return f"{minutes} min {seconds:02d} s"
+
+
+def smoothed(values: list[float], weight: float = 0.9) -> list[float]:
+    """An exponential moving average, corrected so it does not start near zero."""
+    out, average = [], 0.0
+    for i, value in enumerate(values, start=1):
+        average = weight * average + (1 - weight) * value
+        out.append(average / (1 - weight**i))
+    return out
+
+
+def _settings(config: dict) -> dict:
+    return {
+        "layers": "-".join(map(str, [784, *config.get("hidden", []), 10])),
+        "optimizer": config.get("optimizer"),
+        "learning rate": config.get("learning_rate"),
+        "loss": config.get("loss"),
+        "batch": config.get("batch_size"),
+        "epochs": config.get("epochs"),
+        "augment": config.get("augment"),
+        "engine": config.get("engine"),
+    }
+
+
+def comparison_rows(runs: list[RunView], saved: list[ModelInfo]) -> list[dict]:
+    """One row per run of this server and per saved model: settings, then figures."""
+    rows = []
+    for run in runs:
+        result = run.result
+        rows.append(
+            {
+                "name": f"Run {run.id}: {run.name}",
+                "state": run.state,
+                **_settings(run.config.to_dict()),
+                "test accuracy": result.evaluation.accuracy if result else None,
+                "final loss": run.losses[-1][1] if run.losses else None,
+                "seconds": round(result.seconds, 1) if result else None,
+            }
+        )
+    for info in saved:
+        meta = read_metadata(info.path)
+        losses = meta.get("history", {}).get("loss", [])
+        rows.append(
+            {
+                "name": f"Saved: {info.name}",
+                "state": meta.get("status", "saved"),
+                **_settings(meta.get("config", {})),
+                "test accuracy": info.test_accuracy,
+                "final loss": losses[-1][1] if losses else None,
+                "seconds": meta.get("metrics", {}).get("train_seconds"),
+            }
+        )
+    return rows
+
+
+def loss_curves(runs: list[RunView], saved: list[ModelInfo]) -> dict[str, list[list[float]]]:
+    """Each run's and saved model's (step, loss) points, by the name the table uses."""
+    curves = {f"Run {r.id}: {r.name}": [list(p) for p in r.losses] for r in runs if r.losses}
+    for info in saved:
+        losses = read_metadata(info.path).get("history", {}).get("loss", [])
+        if losses:
+            curves[f"Saved: {info.name}"] = losses
+    return curves

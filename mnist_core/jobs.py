@@ -1,0 +1,270 @@
+"""Training runs started by the app: a process-wide registry with a waiting line.
+
+The Streamlit server holds one `TrainingRegistry`. Each run trains in its own spawned child
+process (see worker.py); a reader thread per run turns what the child sends into the run's
+state, which pages read as immutable `RunView`s from their own threads. No TensorFlow and
+no Streamlit here.
+"""
+
+from __future__ import annotations
+
+import atexit
+import itertools
+import multiprocessing as mp
+import os
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from .config import TrainConfig
+from .evaluation import Mistakes
+from .events import FAILED, STOPPED, BatchEnd, EpochEnd, RunEnded, RunStarted, WeightsSnapshot
+from .network import MLP
+from .progress import History
+from .run_result import TrainResult
+from .worker import ChildSettings, Failed, Finished, train_in_child
+
+QUEUED = "queued"
+STARTING = "starting"
+RUNNING = "running"
+ACTIVE_STATES = (QUEUED, STARTING, RUNNING)
+
+ENV_MAX_RUNS = "DIGITLAB_MAX_TRAININGS"
+ENV_THREADS = "DIGITLAB_TRAIN_THREADS"
+
+
+@dataclass(frozen=True)
+class RunView:
+    """One run as a page sees it at one moment."""
+
+    id: int
+    name: str
+    preset: str | None
+    config: TrainConfig
+    state: str  # queued, starting, running, finished, stopped, diverged, failed
+    created: str
+    queue_position: int | None = None  # 1 = next to start
+    started: RunStarted | None = None
+    losses: tuple[tuple[int, float], ...] = ()
+    epochs: tuple[EpochEnd, ...] = ()
+    last_batch: BatchEnd | None = None
+    ended: RunEnded | None = None
+    message: str = ""
+    live_network: MLP | None = None
+    live_step: int = 0
+    result: TrainResult | None = None
+    mistakes: Mistakes | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+
+@dataclass
+class _Run:
+    view: RunView
+    stop_event: Any = None  # multiprocessing.Event, set to ask the child to stop
+    process: Any = None  # multiprocessing.Process
+    outbox: Any = None  # multiprocessing.Queue the child writes to
+    history: History = field(default_factory=History)
+
+
+class TrainingRegistry:
+    def __init__(
+        self,
+        max_concurrent: int = 1,
+        data_path: str | None = None,
+        threads: int | None = None,
+        niceness: int = 10,
+        snapshot_every: float = 1.0,
+    ) -> None:
+        if max_concurrent < 1:
+            raise ValueError("at least one training must be allowed at a time")
+        self.max_concurrent = max_concurrent
+        self.settings = ChildSettings(
+            data_path=data_path,
+            threads=threads or os.cpu_count() or 1,
+            niceness=niceness,
+            snapshot_every=snapshot_every,
+        )
+        self._context = mp.get_context("spawn")
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)  # notified on every update
+        self._runs: dict[int, _Run] = {}
+        self._waiting: list[int] = []
+        self._ids = itertools.count(1)
+        self._closed = False
+        atexit.register(self.shutdown)
+
+    @classmethod
+    def from_env(cls) -> TrainingRegistry:
+        """Settings a server operator can change without code: see README."""
+        threads = os.environ.get(ENV_THREADS)
+        return cls(
+            max_concurrent=int(os.environ.get(ENV_MAX_RUNS, "1")),
+            threads=int(threads) if threads else None,
+        )
+
+    def submit(self, config: TrainConfig, name: str, preset: str | None = None) -> int:
+        """Queue a run (it starts at once if a slot is free); returns its id."""
+        config.validate()
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the training registry has shut down")
+            run_id = next(self._ids)
+            view = RunView(
+                id=run_id,
+                name=name,
+                preset=preset,
+                config=config,
+                state=QUEUED,
+                created=datetime.now().isoformat(timespec="seconds"),
+            )
+            self._runs[run_id] = _Run(view)
+            self._waiting.append(run_id)
+            self._start_waiting()
+        return run_id
+
+    def stop(self, run_id: int) -> None:
+        """Queued or still-starting runs end at once; running ones within one batch."""
+        with self._lock:
+            run = self._runs.get(run_id)
+            if run is None or not run.view.active:
+                return
+            if run.view.state == QUEUED:
+                self._waiting.remove(run_id)
+                self._finish(run, STOPPED, "Stopped before it started.")
+            elif run.view.state == STARTING:
+                # Nothing learnt yet: no reason to wait for TensorFlow to finish loading.
+                run.process.terminate()
+                self._finish(run, STOPPED, "Stopped while starting; nothing was trained.")
+            else:
+                run.stop_event.set()
+
+    def get(self, run_id: int) -> RunView | None:
+        with self._lock:
+            run = self._runs.get(run_id)
+            return None if run is None else self._view(run)
+
+    def runs(self) -> list[RunView]:
+        """Every run of this server, newest first."""
+        with self._lock:
+            return [self._view(r) for r in sorted(self._runs.values(), key=lambda r: -r.view.id)]
+
+    def wait(
+        self,
+        run_id: int,
+        until: Callable[[RunView], bool] = lambda view: not view.active,
+        timeout: float = 600.0,
+    ) -> RunView:
+        """Block until the run satisfies `until` (default: it has ended); for scripts and tests."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: until(self._view(self._runs[run_id])), timeout):
+                raise TimeoutError(f"run {run_id} did not get there within {timeout} s")
+            return self._view(self._runs[run_id])
+
+    def shutdown(self) -> None:
+        """End every child process; called at interpreter exit too."""
+        with self._lock:
+            self._closed = True
+            runs = list(self._runs.values())
+        for run in runs:
+            if run.process is not None and run.process.is_alive():
+                run.process.terminate()
+                run.process.join(timeout=5)
+
+    def _view(self, run: _Run) -> RunView:
+        position = None
+        if run.view.state == QUEUED:
+            position = self._waiting.index(run.view.id) + 1
+        history = run.history
+        return replace(
+            run.view,
+            queue_position=position,
+            started=history.started,
+            losses=tuple(history.losses),
+            epochs=tuple(history.epochs),
+            last_batch=history.last_batch,
+            ended=history.ended,
+        )
+
+    def _start_waiting(self) -> None:
+        """Start queued runs while there are free slots; the caller holds the lock."""
+        busy = sum(r.view.state in (STARTING, RUNNING) for r in self._runs.values())
+        while self._waiting and busy < self.max_concurrent and not self._closed:
+            run = self._runs[self._waiting.pop(0)]
+            run.outbox = self._context.Queue()
+            run.stop_event = self._context.Event()
+            run.process = self._context.Process(
+                target=train_in_child,
+                args=(run.view.config, self.settings, run.outbox, run.stop_event),
+                name=f"digit-lab-training-{run.view.id}",
+                daemon=True,
+            )
+            run.process.start()
+            run.view = replace(run.view, state=STARTING)
+            threading.Thread(
+                target=self._read, args=(run,), daemon=True, name=f"run-{run.view.id}-reader"
+            ).start()
+            busy += 1
+
+    def _read(self, run: _Run) -> None:
+        """Apply what the child sends until it ends, however it ends."""
+        while True:
+            try:
+                message = run.outbox.get(timeout=0.2)
+            except queue.Empty:
+                if run.process.is_alive():
+                    continue
+                try:  # it may have written its last words just before exiting
+                    message = run.outbox.get(timeout=1.0)
+                except queue.Empty:
+                    with self._lock:
+                        if run.view.active:
+                            self._finish(
+                                run,
+                                FAILED,
+                                "The training process ended unexpectedly "
+                                f"(exit code {run.process.exitcode}).",
+                            )
+                    return
+            with self._lock:
+                done = self._apply(run, message)
+                self._changed.notify_all()
+            if done:
+                run.process.join(timeout=10)
+                return
+
+    def _apply(self, run: _Run, message: object) -> bool:
+        """Fold one message into the run; True when the run is over. Caller holds the lock."""
+        view = run.view
+        if view.state not in ACTIVE_STATES:
+            return True  # already ended (stopped while starting)
+        if isinstance(message, (RunStarted, BatchEnd, EpochEnd, RunEnded)):
+            run.history.add(message)
+            if isinstance(message, RunStarted):
+                run.view = replace(view, state=RUNNING)
+        elif isinstance(message, WeightsSnapshot):
+            run.view = replace(view, live_network=message.network, live_step=message.step)
+        elif isinstance(message, Finished):
+            result = message.result
+            run.view = replace(
+                run.view,
+                result=result,
+                mistakes=message.mistakes,
+                live_network=result.network,
+            )
+            self._finish(run, result.status, result.message)
+            return True
+        elif isinstance(message, Failed):
+            self._finish(run, FAILED, message.message)
+            return True
+        return False
+
+    def _finish(self, run: _Run, state: str, message: str) -> None:
+        run.view = replace(run.view, state=state, message=message)
+        self._start_waiting()
+        self._changed.notify_all()

@@ -1,0 +1,168 @@
+"""The Keras engine: the same configuration through Dense layers and model.fit.
+
+It exists so a class can compare the from-scratch loop with the library that hides it. A
+callback turns Keras's running averages back into the per-batch events the scratch engine
+emits, and stops the fit within one batch when asked.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from .augment import Augmenter
+from .config import NUM_CLASSES, TrainConfig
+from .data import Split
+from .events import DIVERGED, FINISHED, FINISHED_MESSAGE, STOPPED, STOPPED_MESSAGE
+from .network import MLP
+from .progress import LastGoodWeights, Reporter
+
+
+def _initializer(init: str, seed: int) -> keras.initializers.Initializer:
+    return {
+        "truncated_normal": lambda: keras.initializers.TruncatedNormal(stddev=0.1, seed=seed),
+        "uniform": lambda: keras.initializers.RandomUniform(0.0, 0.1, seed=seed),
+        "glorot": lambda: keras.initializers.GlorotUniform(seed=seed),
+        "he": lambda: keras.initializers.HeNormal(seed=seed),
+    }[init]()
+
+
+def build_model(config: TrainConfig) -> keras.Sequential:
+    layers: list = [keras.Input((config.layer_sizes[0],))]
+    for i, width in enumerate(config.hidden):
+        layers.append(
+            keras.layers.Dense(
+                width,
+                activation="relu",
+                kernel_initializer=_initializer(config.init, config.seed + i),
+            )
+        )
+    layers.append(
+        keras.layers.Dense(
+            NUM_CLASSES,
+            activation="softmax" if config.output == "softmax" else None,
+            kernel_initializer=_initializer(config.init, config.seed + len(config.hidden)),
+        )
+    )
+    return keras.Sequential(layers)
+
+
+def _optimizer(config: TrainConfig, total_steps: int) -> keras.optimizers.Optimizer:
+    lr = config.learning_rate
+    if config.lr_schedule == "cosine":
+        lr = keras.optimizers.schedules.CosineDecay(config.learning_rate, total_steps)
+    return {
+        "sgd": keras.optimizers.SGD,
+        "rmsprop": keras.optimizers.RMSprop,
+        "adam": keras.optimizers.Adam,
+    }[config.optimizer](learning_rate=lr)
+
+
+class EventCallback(keras.callbacks.Callback):
+    """Reports through the shared Reporter; stops on request or on a non-finite loss."""
+
+    def __init__(self, reporter: Reporter, batch_size: int, train_size: int) -> None:
+        super().__init__()
+        self.reporter = reporter
+        self.batch_size = batch_size
+        self.train_size = train_size
+        self.status = FINISHED
+        self.message = FINISHED_MESSAGE
+        self.last_good: LastGoodWeights | None = None
+        self._loss_total = 0.0
+        self._samples = 0
+
+    def on_train_begin(self, logs=None) -> None:
+        self.last_good = LastGoodWeights(self.network(), self.reporter.config.report_every)
+        self.reporter.start()
+
+    def network(self) -> MLP:
+        return MLP.from_arrays(self.model.get_weights(), self.reporter.config.output)
+
+    def on_epoch_begin(self, epoch, logs=None) -> None:
+        self._loss_total = 0.0
+        self._samples = 0
+
+    def on_train_batch_end(self, batch, logs=None) -> None:
+        size = min(self.batch_size, self.train_size - self._samples)
+        # Keras logs the mean loss of the epoch so far; undo the averaging for this batch.
+        running_total = float(logs["loss"]) * (self._samples + size)
+        loss = (running_total - self._loss_total) / size
+        self._loss_total = running_total
+        self._samples += size
+        if not np.isfinite(loss):
+            self._halt(DIVERGED, self.reporter.divergence_message(self.last_good.step))
+            return
+        self.reporter.batch_done(loss, size)
+        self.last_good.offer(self.reporter.step, self.network)
+        self.reporter.offer_weights(self.network)
+        if self.reporter.stop_requested():
+            self._halt(STOPPED, STOPPED_MESSAGE)
+
+    def on_test_begin(self, logs=None) -> None:
+        self.reporter.pause()
+
+    def on_test_end(self, logs=None) -> None:
+        self.reporter.resume()
+
+    def on_epoch_end(self, epoch, logs=None) -> None:
+        if self.status != FINISHED:
+            return
+        val = logs.get("val_accuracy")
+        self.reporter.epoch_done(float(logs["accuracy"]), None if val is None else float(val))
+
+    def _halt(self, status: str, message: str) -> None:
+        self.status = status
+        self.message = message
+        self.model.stop_training = True
+
+
+def run(config: TrainConfig, data: Split, reporter: Reporter) -> tuple[str, MLP, str]:
+    """Train with model.fit; return (status, network, message)."""
+    keras.utils.set_random_seed(config.seed)
+    model = build_model(config)
+    total_steps = config.epochs * reporter.steps_per_epoch
+    one_hot = config.loss == "mse"
+    if one_hot:
+        loss = "mean_squared_error"
+        accuracy = keras.metrics.CategoricalAccuracy(name="accuracy")
+    else:
+        loss = "sparse_categorical_crossentropy"
+        accuracy = keras.metrics.SparseCategoricalAccuracy(name="accuracy")
+    model.compile(optimizer=_optimizer(config, total_steps), loss=loss, metrics=[accuracy])
+
+    def targets(labels: np.ndarray) -> np.ndarray:
+        return np.eye(NUM_CLASSES, dtype=np.float32)[labels] if one_hot else labels
+
+    callback = EventCallback(reporter, config.batch_size, len(data.x_train))
+    validation = (data.x_val, targets(data.y_val)) if len(data.x_val) else None
+    if config.augment:
+        augment = Augmenter(config.seed)
+        train = (
+            tf.data.Dataset.from_tensor_slices((data.x_train, targets(data.y_train)))
+            .shuffle(len(data.x_train), seed=config.seed)
+            .batch(config.batch_size)
+            .map(lambda x, y: (augment(x), y))
+            .prefetch(2)
+        )
+        model.fit(
+            train,
+            epochs=config.epochs,
+            validation_data=validation,
+            callbacks=[callback],
+            verbose=0,
+        )
+    else:
+        model.fit(
+            data.x_train,
+            targets(data.y_train),
+            batch_size=config.batch_size,
+            epochs=config.epochs,
+            validation_data=validation,
+            callbacks=[callback],
+            shuffle=True,
+            verbose=0,
+        )
+    network = callback.last_good.network if callback.status == DIVERGED else callback.network()
+    return callback.status, network, callback.message

@@ -1,0 +1,229 @@
+"""Counting steps and time for a run, and remembering what it reported.
+
+`Reporter` is what both engines call as they train, so that they emit the same events with
+the same meaning; `History` rebuilds curves from those events, wherever they arrive.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from .config import TrainConfig
+from .events import (
+    BatchEnd,
+    EpochEnd,
+    Event,
+    EventSink,
+    RunEnded,
+    RunStarted,
+    WeightsSnapshot,
+)
+from .network import MLP
+
+
+class Reporter:
+    """Steps, epochs and training-only time of one run, turned into events."""
+
+    def __init__(
+        self,
+        config: TrainConfig,
+        train_size: int,
+        validation_size: int,
+        on_event: EventSink | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        snapshot_every: float | None = None,
+    ) -> None:
+        self.config = config
+        self.train_size = train_size
+        self.validation_size = validation_size
+        self.steps_per_epoch = math.ceil(train_size / config.batch_size)
+        self._on_event = on_event or (lambda event: None)
+        self._should_stop = should_stop or (lambda: False)
+        self.step = 0
+        self.epoch = 1
+        self.samples = 0
+        self._epoch_loss_sum = 0.0
+        self._epoch_steps = 0
+        self._started = 0.0
+        self._paused = 0.0
+        self._pause_began = 0.0
+        self._snapshot_every = snapshot_every
+        self._last_snapshot = 0.0
+
+    def start(self) -> None:
+        self._started = time.perf_counter()
+        self._emit(
+            RunStarted(
+                epochs=self.config.epochs,
+                steps_per_epoch=self.steps_per_epoch,
+                train_size=self.train_size,
+                validation_size=self.validation_size,
+            )
+        )
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds spent training, not evaluating."""
+        return time.perf_counter() - self._started - self._paused
+
+    @property
+    def samples_per_second(self) -> float:
+        elapsed = self.elapsed
+        return self.samples / elapsed if elapsed > 0 else 0.0
+
+    def pause(self) -> None:
+        """Time from here to resume() does not count as training (validation, snapshots)."""
+        self._pause_began = time.perf_counter()
+
+    def resume(self) -> None:
+        self._paused += time.perf_counter() - self._pause_began
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        self.pause()
+        try:
+            yield
+        finally:
+            self.resume()
+
+    def stop_requested(self) -> bool:
+        return self._should_stop()
+
+    def batch_done(self, loss: float, batch_size: int) -> None:
+        self.step += 1
+        self.samples += batch_size
+        self._epoch_loss_sum += loss
+        self._epoch_steps += 1
+        # Every step at first, so a curve starts at once and a run that blows up early
+        # still shows how; then every report_every steps and at each epoch's end.
+        if (
+            self.step <= self.config.report_every
+            or self.step % self.config.report_every == 0
+            or self._epoch_steps == self.steps_per_epoch
+        ):
+            self._emit(
+                BatchEnd(
+                    step=self.step,
+                    epoch=self.epoch,
+                    loss=loss,
+                    samples_per_second=self.samples_per_second,
+                    elapsed=self.elapsed,
+                )
+            )
+
+    def offer_weights(self, network: Callable[[], MLP]) -> None:
+        """Emit the current weights if a snapshot is due; `network` is called only then."""
+        if self._snapshot_every is None:
+            return
+        now = time.perf_counter()
+        if now - self._last_snapshot < self._snapshot_every:
+            return
+        with self.paused():
+            self._emit(WeightsSnapshot(step=self.step, network=network()))
+        self._last_snapshot = time.perf_counter()
+
+    def epoch_done(self, train_accuracy: float, val_accuracy: float | None) -> None:
+        self._emit(
+            EpochEnd(
+                epoch=self.epoch,
+                step=self.step,
+                loss=self._epoch_loss_sum / max(self._epoch_steps, 1),
+                train_accuracy=train_accuracy,
+                val_accuracy=val_accuracy,
+                samples_per_second=self.samples_per_second,
+                elapsed=self.elapsed,
+            )
+        )
+        self.epoch += 1
+        self._epoch_loss_sum = 0.0
+        self._epoch_steps = 0
+
+    def end(self, status: str, message: str) -> RunEnded:
+        event = RunEnded(
+            status=status,
+            step=self.step,
+            epoch=min(self.epoch, self.config.epochs),
+            message=message,
+            elapsed=self.elapsed,
+            samples_per_second=self.samples_per_second,
+        )
+        self._emit(event)
+        return event
+
+    def divergence_message(self, kept_step: int) -> str:
+        """Call before counting the step whose loss was not finite."""
+        lr = self.config.learning_rate
+        return (
+            f"The loss became NaN or infinite at step {self.step + 1} (epoch {self.epoch}): "
+            f"a learning rate of {lr:g} is too large for this network, so each step "
+            "overshoots further and the weights blow up. The weights from step "
+            f"{kept_step}, the last with a finite loss, are kept. Try a learning rate ten "
+            f"times smaller ({lr / 10:g})."
+        )
+
+    def _emit(self, event: Event) -> None:
+        self._on_event(event)
+
+
+class LastGoodWeights:
+    """Weights known to give a finite loss: what a run that blows up hands back.
+
+    A step's loss judges the weights from before that step, so a copy taken after step s
+    is trusted once a later step's loss has come back finite.
+    """
+
+    def __init__(self, initial: MLP, every: int) -> None:
+        self.network = initial
+        self.step = 0
+        self.every = every
+        self._candidate: MLP | None = None
+        self._candidate_step = 0
+
+    def offer(self, step: int, network: Callable[[], MLP]) -> None:
+        """Call after each step whose loss was finite; copies the weights every `every` steps."""
+        if self._candidate is not None and self._candidate_step < step:
+            self.network, self.step = self._candidate, self._candidate_step
+            self._candidate = None
+        if step % self.every == 0:
+            self._candidate, self._candidate_step = network(), step
+
+
+@dataclass
+class History:
+    """Curves and state rebuilt from a run's events."""
+
+    started: RunStarted | None = None
+    losses: list[tuple[int, float]] = field(default_factory=list)
+    epochs: list[EpochEnd] = field(default_factory=list)
+    last_batch: BatchEnd | None = None
+    ended: RunEnded | None = None
+
+    def add(self, event: Event) -> None:
+        if isinstance(event, RunStarted):
+            self.started = event
+        elif isinstance(event, BatchEnd):
+            self.losses.append((event.step, event.loss))
+            self.last_batch = event
+        elif isinstance(event, EpochEnd):
+            self.epochs.append(event)
+        elif isinstance(event, RunEnded):
+            self.ended = event
+
+    def to_dict(self) -> dict:
+        return {
+            "loss": [[step, loss] for step, loss in self.losses],
+            "epochs": [
+                {
+                    "epoch": e.epoch,
+                    "step": e.step,
+                    "loss": e.loss,
+                    "train_accuracy": e.train_accuracy,
+                    "val_accuracy": e.val_accuracy,
+                }
+                for e in self.epochs
+            ],
+        }

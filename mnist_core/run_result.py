@@ -1,0 +1,54 @@
+"""What a finished run hands back: plain data, so it crosses from a training process to the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .config import TrainConfig
+from .evaluation import Evaluation
+from .network import MLP
+from .progress import History
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    status: str  # finished, stopped or diverged
+    message: str
+    network: MLP  # the last finite weights
+    config: TrainConfig
+    history: History
+    evaluation: Evaluation  # on the test set
+    seconds: float  # training time only
+    samples_per_second: float
+    data_source: str
+
+    def summary(self) -> dict:
+        """The JSON the command line prints last."""
+        ended = self.history.ended
+        return {
+            "status": self.status,
+            "message": self.message,
+            "test_accuracy": self.evaluation.accuracy,
+            "epochs": len(self.history.epochs),
+            "steps": ended.step if ended else 0,
+            "seconds": round(self.seconds, 3),
+            "samples_per_second": round(self.samples_per_second, 1),
+            "engine": self.config.engine,
+        }
+
+    def metadata(self, name: str, preset: str | None, command: str | None = None) -> dict:
+        """What a saved model file records about how it was made and how well it reads."""
+        return {
+            "name": name,
+            "preset": preset,
+            "command": command,
+            "config": self.config.to_dict(),
+            "status": self.status,
+            "data_source": self.data_source,
+            "metrics": {
+                **self.evaluation.to_dict(),
+                "train_seconds": round(self.seconds, 2),
+                "samples_per_second": round(self.samples_per_second, 1),
+            },
+            "history": self.history.to_dict(),
+        }

@@ -1,0 +1,79 @@
+"""The app's training process: TensorFlow runs here, never in the Streamlit server.
+
+The server starts `train_in_child` in a fresh (spawned) process and reads what it puts on
+the queue: every training event, weight snapshots, then one final message, `Finished` or
+`Failed`. Only this module's function body imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+
+from .config import TrainConfig
+from .evaluation import Mistakes
+from .run_result import TrainResult
+
+
+@dataclass(frozen=True)
+class Finished:
+    result: TrainResult
+    mistakes: Mistakes
+
+
+@dataclass(frozen=True)
+class Failed:
+    message: str
+
+
+@dataclass(frozen=True)
+class ChildSettings:
+    data_path: str | None  # None: $MNIST_PATH or Keras's download
+    threads: int  # TensorFlow threads in the child
+    niceness: int  # added to the child's nice value so the server answers first
+    snapshot_every: float  # seconds between weight snapshots for live drawing
+
+
+def train_in_child(config: TrainConfig, settings: ChildSettings, outbox, stop_event) -> None:
+    """Entry point of the training process; everything it learns goes into `outbox`."""
+    _exit_with_parent()
+    if settings.niceness:
+        os.nice(settings.niceness)
+    try:
+        from .data import DataError, load_mnist
+        from .evaluation import sample_mistakes
+        from .training import limit_threads, train
+
+        limit_threads(settings.threads)
+        try:
+            data = load_mnist(settings.data_path)
+        except DataError as exc:
+            outbox.put(Failed(str(exc)))
+            return
+        result = train(
+            config,
+            data,
+            on_event=outbox.put,
+            should_stop=stop_event.is_set,
+            snapshot_every=settings.snapshot_every,
+        )
+        mistakes = sample_mistakes(result.evaluation, data.x_test, data.y_test)
+        outbox.put(Finished(result, mistakes))
+    except Exception as exc:  # the page shows the reason; the traceback goes to the log
+        traceback.print_exc()
+        outbox.put(Failed(f"training crashed: {type(exc).__name__}: {exc}"))
+
+
+def _exit_with_parent() -> None:
+    """A training process must not outlive the server that started it."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()

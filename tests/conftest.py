@@ -1,0 +1,146 @@
+"""Shared fixtures: real MNIST samples, and drawings made the way the canvas makes them."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL_MNIST = Path(__file__).resolve().parent / "data" / "mnist_small.npz"
+
+
+@pytest.fixture(scope="session")
+def small_mnist_path() -> Path:
+    return SMALL_MNIST
+
+
+@pytest.fixture(scope="session")
+def small_mnist():
+    from mnist_core.data import load_mnist
+
+    return load_mnist(SMALL_MNIST)
+
+
+@pytest.fixture(scope="session")
+def full_mnist_path() -> Path:
+    path = os.environ.get("MNIST_PATH")
+    if not path or not Path(path).is_file():
+        pytest.skip("the full MNIST set is not available (set MNIST_PATH)")
+    return Path(path)
+
+
+def canvas_drawing(
+    digit: np.ndarray,
+    size: int = 280,
+    box: int = 200,
+    centre: tuple[int, int] | None = None,
+    ink: tuple[int, int, int] = (255, 255, 255),
+    paper: tuple[int, int, int] = (0, 0, 0),
+) -> np.ndarray:
+    """An RGBA canvas with an MNIST digit drawn large on it, as a user would draw it."""
+    grey = Image.fromarray(
+        digit.reshape(28, 28).astype(np.uint8)
+        if digit.dtype == np.uint8
+        else (digit.reshape(28, 28) * 255).astype(np.uint8)
+    )
+    big = np.asarray(grey.resize((box, box), Image.Resampling.BILINEAR), np.float32) / 255.0
+    cy, cx = centre or (size // 2, size // 2)
+    alpha = np.zeros((size, size), np.float32)
+    top, left = cy - box // 2, cx - box // 2
+    alpha[top : top + box, left : left + box] = big
+    rgb = (
+        np.array(paper, np.float32) * (1 - alpha[..., None])
+        + np.array(ink, np.float32) * alpha[..., None]
+    )
+    rgba = np.dstack([rgb, np.full((size, size), 255.0)])
+    return rgba.round().astype(np.uint8)
+
+
+# ---------------------------------------------------------------------------------------
+# Real-browser tests: the app under `streamlit run`, driven by Playwright in Debian's
+# Chromium. Skipped where Chromium is missing, unless DIGITLAB_REQUIRE_BROWSER is set
+# (CI sets it, so a broken install fails instead of skipping).
+# ---------------------------------------------------------------------------------------
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("saved_models")
+
+
+@pytest.fixture(scope="session")
+def app_url(models_dir):
+    from benchmarks.app_server import running_app
+
+    env = {"MNIST_PATH": str(SMALL_MNIST), "DIGITLAB_MODELS_DIR": str(models_dir)}
+    ARTIFACTS.mkdir(exist_ok=True)
+    with running_app(env, log=ARTIFACTS / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from benchmarks.app_server import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("DIGITLAB_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} is missing but DIGITLAB_REQUIRE_BROWSER is set")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, app_url, request):
+    """A fresh tab on the app; page errors fail the test; a failure leaves a screenshot."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.set_default_timeout(30_000)
+    tab.goto(app_url)
+    yield tab
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        tab.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
+    context.close()
+    assert not errors, f"page errors: {errors}"
+
+
+def draw(
+    page, strokes, canvas_selector="[data-testid=stBidiComponentIsolated] canvas.upper-canvas"
+):
+    """Draw strokes (lists of canvas-pixel points) with the mouse, as a user would."""
+    canvas = page.locator(canvas_selector)
+    canvas.wait_for()
+    box = canvas.bounding_box()
+    for stroke in strokes:
+        x, y = stroke[0]
+        page.mouse.move(box["x"] + x, box["y"] + y)
+        page.mouse.down()
+        for (x0, y0), (x1, y1) in itertools.pairwise(stroke):
+            for i in range(1, 5):
+                page.mouse.move(
+                    box["x"] + x0 + (x1 - x0) * i / 4, box["y"] + y0 + (y1 - y0) * i / 4
+                )
+        page.mouse.up()

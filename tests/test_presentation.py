@@ -1,0 +1,172 @@
+"""What the pages show, tested without a browser: charts, run descriptions, model lists."""
+
+import numpy as np
+import pytest
+
+from mnist_core.catalogue import clean_model_name, model_choices, save_run
+from mnist_core.charts import (
+    accuracy_chart,
+    accuracy_frame,
+    accuracy_spec,
+    comparison_chart,
+    confusion_chart,
+    loss_chart,
+    loss_frame,
+    loss_spec,
+    probability_chart,
+    probability_spec,
+)
+from mnist_core.config import TrainConfig
+from mnist_core.describe import (
+    comparison_rows,
+    format_duration,
+    progress,
+    seconds_left,
+    smoothed,
+    status_text,
+)
+from mnist_core.evaluation import evaluate
+from mnist_core.events import BatchEnd, EpochEnd, RunStarted
+from mnist_core.jobs import RunView
+from mnist_core.model_files import load_model, save_model
+from mnist_core.pictures import enlarge, weight_image
+from mnist_core.progress import History
+from mnist_core.reading import BLANK, CONFIDENT, NOT_A_DIGIT, read_drawing
+from mnist_core.run_result import TrainResult
+from tests.test_network import random_mlp
+
+
+def run_view(**changes) -> RunView:
+    base = {
+        "id": 3,
+        "name": "demo",
+        "preset": None,
+        "config": TrainConfig(epochs=2),
+        "state": "running",
+        "created": "2026-11-23T10:00:00",
+        "started": RunStarted(epochs=2, steps_per_epoch=100, train_size=12800, validation_size=0),
+        "last_batch": BatchEnd(step=50, epoch=1, loss=0.25, samples_per_second=6400, elapsed=1.0),
+        "losses": ((10, 1.0), (50, 0.25)),
+    }
+    return RunView(**{**base, **changes})
+
+
+def test_probability_chart_keeps_digits_in_order_on_a_fixed_axis():
+    spec = probability_chart(np.eye(10)[7]).to_dict()
+    assert spec["encoding"]["x"]["sort"] is None
+    assert spec["encoding"]["y"]["scale"]["domain"] == [0, 1]
+    values = spec["datasets"][spec["data"]["name"]]
+    assert [v["digit"] for v in values] == [str(d) for d in range(10)]
+    assert [v["top"] for v in values].index(True) == 7
+    assert any(t.get("format") == ".1%" for t in spec["encoding"]["tooltip"])
+
+
+def test_cached_probability_spec_carries_no_data():
+    spec = probability_spec()
+    assert "data" not in spec and "datasets" not in spec
+    assert spec["mark"]["type"] == "bar"
+
+
+def test_training_charts_build(small_mnist):
+    losses = [(i, 1.0 / i) for i in range(1, 30)]
+    assert loss_chart(loss_frame(losses)).to_dict()
+    epoch = EpochEnd(1, 10, 0.5, 0.9, 0.92, 100.0, 1.0)
+    assert accuracy_chart(accuracy_frame([epoch])).to_dict()
+    assert "data" not in loss_spec() and "layer" in loss_spec()
+    assert "data" not in accuracy_spec()
+
+    confusion = evaluate(random_mlp(), small_mnist.x_test, small_mnist.y_test).confusion
+    assert confusion_chart(confusion).to_dict()
+    assert comparison_chart({"a": [[1, 2.0], [2, 1.0]], "b": [[1, 3.0]]}).to_dict()
+
+
+def test_long_loss_curves_are_thinned_but_keep_both_ends():
+    frame = loss_frame([(i, 1.0 / i) for i in range(1, 5001)])
+    assert len(frame) <= 200
+    assert frame["step"].iloc[0] == 1 and frame["step"].iloc[-1] == 5000
+
+
+def test_smoothing_starts_at_the_first_value_and_follows_the_trend():
+    values = [4.0, 2.0, 1.0, 1.0]
+    out = smoothed(values)
+    assert out[0] == pytest.approx(4.0)
+    assert out[-1] < out[0]
+
+
+def test_status_names_state_epoch_step_and_loss():
+    assert status_text(run_view()) == "running: epoch 1 of 2, step 50 of 200, loss 0.2500"
+    queued = run_view(state="queued", queue_position=2, started=None, last_batch=None)
+    assert status_text(queued).startswith("queued: number 2 in line")
+    assert status_text(run_view(state="stopped")).startswith("stopped: epoch 1 of 2")
+
+
+def test_progress_and_time_left():
+    fraction, text = progress(run_view())
+    assert fraction == 0.25
+    assert "6,400 images a second" in text and "3 s left" in text
+    assert seconds_left(run_view()) == pytest.approx(3.0)
+    assert format_duration(125) == "2 min 05 s"
+
+
+def test_model_names_are_made_safe_and_empty_ones_refused():
+    assert clean_model_name("My best: 99%") == "My-best-99"
+    assert "/" not in clean_model_name("../../etc/passwd")
+    with pytest.raises(ValueError, match="name"):
+        clean_model_name("   ")
+    with pytest.raises(ValueError, match="letters or digits"):
+        clean_model_name("///")
+
+
+def finished_run(small_mnist) -> RunView:
+    network = random_mlp()
+    evaluation = evaluate(network, small_mnist.x_test, small_mnist.y_test)
+    history = History(losses=[(1, 2.3), (2, 2.1)])
+    result = TrainResult(
+        "finished", "done", network, TrainConfig(), history, evaluation, 1.0, 10.0, "x"
+    )
+    return run_view(state="finished", result=result, live_network=network)
+
+
+def test_a_finished_run_saves_once_and_appears_in_the_picker(tmp_path, small_mnist):
+    run = finished_run(small_mnist)
+    path = save_run(run, "Class demo", tmp_path)
+    assert path.name == "Class-demo.npz"
+    saved = load_model(path)
+    assert saved.metadata["name"] == "Class demo"
+    assert saved.metadata["history"]["loss"] == [[1, 2.3], [2, 2.1]]
+    with pytest.raises(FileExistsError, match="already exists"):
+        save_run(run, "Class demo", tmp_path)
+    choices = model_choices(tmp_path, [run])
+    assert [c.key for c in choices] == ["bundled", "run:3", "file:Class-demo.npz"]
+    rows = comparison_rows([run], [])
+    assert rows[0]["test accuracy"] == run.result.evaluation.accuracy
+
+
+def test_readings_distinguish_blank_confident_and_scribbles():
+    from mnist_core.model_files import BUNDLED_MODEL
+
+    network = load_model(BUNDLED_MODEL).network
+    assert read_drawing(network, np.zeros((280, 280), np.uint8)).verdict == BLANK
+    one = np.zeros((280, 280), np.uint8)
+    one[40:240, 130:150] = 255
+    reading = read_drawing(network, one)
+    assert reading.verdict == CONFIDENT and reading.digit == 1
+    scribble = np.zeros((280, 280), np.uint8)
+    scribble[40:240, 40:240] = 255
+    scribble[::16, :] = 0
+    assert read_drawing(network, scribble).verdict == NOT_A_DIGIT
+
+
+def test_pictures_have_visible_pixels():
+    image = enlarge(np.eye(28), scale=8)
+    assert image.shape == (224, 224, 3) and image.dtype == np.uint8
+    assert image[4, 4].tolist() == [255, 255, 255]  # inside the first lit pixel
+    weights = weight_image(np.linspace(-1, 1, 784))
+    assert weights.shape == (112, 112, 3)
+    assert weights[0, 0].tolist()[2] == 255 and weights[-1, -1].tolist()[0] == 255
+
+
+def test_save_model_for_picker_listing(tmp_path):
+    save_model(tmp_path / "x.npz", random_mlp(), {"name": "x", "metrics": {"test_accuracy": 0.5}})
+    choices = model_choices(tmp_path, [])
+    assert choices[1].label.startswith("x (50.0%")

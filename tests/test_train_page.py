@@ -1,0 +1,86 @@
+"""The Train page under Streamlit's AppTest (no browser): controls, refusals, a short run."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT, SMALL_MNIST
+
+
+@pytest.fixture
+def train_page(monkeypatch, tmp_path) -> AppTest:
+    monkeypatch.setenv("MNIST_PATH", str(SMALL_MNIST))
+    monkeypatch.setenv("DIGITLAB_MODELS_DIR", str(tmp_path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/train.py").run()
+    assert not at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def test_controls_render_with_a_line_of_explanation_each(train_page):
+    at = train_page
+    assert [b.label for b in at.button][:1] == ["Start training"]
+    assert at.selectbox(key="preset").value == "keras-rmsprop"
+    for key in ("hidden", "learning_rate", "batch_size", "epochs", "seed"):
+        assert at.session_state[key] is not None
+    assert len(at.caption) >= 12
+    assert "No training yet" in at.info[0].value
+
+
+def test_choosing_a_preset_fills_in_its_settings(train_page):
+    at = train_page
+    at.selectbox(key="preset").set_value("seed-mse-mlp").run()
+    assert at.text_input(key="hidden").value == "256, 128"
+    assert at.selectbox(key="loss").value == "mse"
+    assert at.selectbox(key="output").value == "linear"
+    assert at.session_state["epochs"] == 10
+
+
+@pytest.mark.parametrize(
+    "key, value, message",
+    [
+        ("hidden", "", "at least one hidden layer"),
+        ("hidden", "12, many", "whole numbers"),
+        ("hidden", "100000", "1 to 4096 units"),
+        ("hidden", "4096, 4096, 4096", "too many"),
+    ],
+)
+def test_settings_that_cannot_work_are_refused_before_anything_starts(
+    train_page, key, value, message
+):
+    at = train_page
+    at.text_input(key=key).set_value(value).run()
+    at.button[0].click().run()
+    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+    assert "No training yet" in at.info[0].value
+
+
+def test_cross_entropy_needs_softmax(train_page):
+    at = train_page
+    at.selectbox(key="output").set_value("linear").run()
+    at.button[0].click().run()
+    assert any("softmax" in e.value for e in at.error)
+
+
+def test_a_short_run_finishes_and_shows_its_result(train_page):
+    from pages import registry
+
+    at = train_page
+    at.text_input(key="hidden").set_value("32").run()
+    at.slider(key="epochs").set_value(2).run()
+    at.button[0].click().run()
+    run_id = at.session_state["run_id"]
+    view = registry().wait(run_id, timeout=120)
+    assert view.state == "finished", view.message
+    at.run()
+    assert not at.exception
+    assert f"Test accuracy: {view.result.evaluation.accuracy:.2%}" in texts(at)
+    assert any("Training finished" in s.value for s in at.success)
+    at.text_input(key=f"name-{run_id}").set_value("apptest model").run()
+    at.button(key=f"save-{run_id}").click().run()
+    assert any("Saved as apptest-model.npz" in s.value for s in at.success)
+    at.button(key=f"save-{run_id}").click().run()
+    assert any("already exists" in e.value for e in at.error)
