@@ -43,6 +43,7 @@ def train_in_child(config: TrainConfig, settings: ChildSettings, outbox, stop_ev
     if settings.niceness:
         os.nice(settings.niceness)
     try:
+        from .config import ConfigError
         from .data import DataError, load_mnist
         from .evaluation import sample_mistakes
         from .training import limit_threads, train
@@ -50,7 +51,8 @@ def train_in_child(config: TrainConfig, settings: ChildSettings, outbox, stop_ev
         limit_threads(settings.threads)
         try:
             data = load_mnist(settings.data_path)
-        except DataError as exc:
+            config.validate(train_size=len(data.x_train))
+        except (DataError, ConfigError) as exc:
             outbox.put(Failed(str(exc)))
             return
         result = train(

@@ -113,6 +113,8 @@ def drawing_area() -> None:
         st.rerun()  # training has ended: stop polling
     left, right = st.columns([5, 6], gap="large")
     with left:
+        # Above the canvas, this line also leaves room for the toolbar that floats over it.
+        st.caption("Hover over the canvas for its toolbar: undo a stroke, or clear it all.")
         canvas = st_canvas(
             stroke_width=brush,
             stroke_color="#FFFFFF",
@@ -123,7 +125,6 @@ def drawing_area() -> None:
             return_image_data=True,
             key="canvas",
         )
-        st.caption("Hover over the canvas for its toolbar: undo a stroke, or clear it all.")
     network = network_for(choice)
     drawing = canvas.image_data
     if network is None or drawing is None:

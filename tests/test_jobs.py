@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
@@ -92,3 +93,47 @@ def test_the_server_process_never_imports_tensorflow():
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=180
     )
     assert out.stdout.split() == ["finished", "False"], out.stderr[-2000:]
+
+
+def test_settings_the_data_cannot_support_fail_with_the_reason(registry):
+    view = registry.wait(registry.submit(QUICK.replace(batch_size=3000), "big batch"), timeout=120)
+    assert view.state == FAILED
+    assert view.message.startswith("a batch of 3000 is larger than the 2200 training images")
+
+
+def test_training_processes_end_when_the_server_dies():
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from mnist_core.config import TrainConfig
+        from mnist_core.jobs import TrainingRegistry
+        if __name__ == "__main__":
+            reg = TrainingRegistry(data_path={str(SMALL_MNIST)!r})
+            run_id = reg.submit(TrainConfig(hidden=(16,), epochs=500), "x")
+            reg.wait(run_id, until=lambda v: v.state == "running", timeout=120)
+            print(reg._runs[run_id].process.pid, flush=True)
+            sys.stdin.read()  # until the test kills this "server"
+        """
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    child = int(server.stdout.readline())
+    os.kill(server.pid, signal.SIGKILL)  # no clean-up code runs in the server
+    server.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _alive(child):
+        time.sleep(0.1)
+    assert not _alive(child), "the training process outlived its server"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -84,3 +84,19 @@ def test_a_short_run_finishes_and_shows_its_result(train_page):
     assert any("Saved as apptest-model.npz" in s.value for s in at.success)
     at.button(key=f"save-{run_id}").click().run()
     assert any("already exists" in e.value for e in at.error)
+
+
+def test_a_run_that_diverges_says_where_and_what_to_try(train_page):
+    from pages import registry
+
+    at = train_page
+    at.selectbox(key="preset").set_value("seed-mse-mlp").run()
+    at.select_slider(key="learning_rate").set_value(10.0).run()
+    at.button[0].click().run()
+    view = registry().wait(at.session_state["run_id"], timeout=120)
+    assert view.state == "diverged"
+    at.run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "NaN or infinite at step" in errors and "ten times smaller (1)" in errors
+    assert "Test accuracy" in texts(at)
