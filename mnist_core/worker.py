@@ -13,8 +13,9 @@ import time
 import traceback
 from dataclasses import dataclass
 
-from .config import TrainConfig
-from .evaluation import Mistakes
+from .config import ConfigError, TrainConfig
+from .data import DataError, load_mnist
+from .evaluation import Mistakes, sample_mistakes
 from .run_result import TrainResult
 
 
@@ -43,18 +44,10 @@ def train_in_child(config: TrainConfig, settings: ChildSettings, outbox, stop_ev
     if settings.niceness:
         os.nice(settings.niceness)
     try:
-        from .config import ConfigError
-        from .data import DataError, load_mnist
-        from .evaluation import sample_mistakes
         from .training import limit_threads, train
 
         limit_threads(settings.threads)
-        try:
-            data = load_mnist(settings.data_path)
-            config.validate(train_size=len(data.x_train))
-        except (DataError, ConfigError) as exc:
-            outbox.put(Failed(str(exc)))
-            return
+        data = load_mnist(settings.data_path)
         result = train(
             config,
             data,
@@ -64,6 +57,8 @@ def train_in_child(config: TrainConfig, settings: ChildSettings, outbox, stop_ev
         )
         mistakes = sample_mistakes(result.evaluation, data.x_test, data.y_test)
         outbox.put(Finished(result, mistakes))
+    except (DataError, ConfigError) as exc:  # the user's to fix; the message says how
+        outbox.put(Failed(str(exc)))
     except Exception as exc:  # the page shows the reason; the traceback goes to the log
         traceback.print_exc()
         outbox.put(Failed(f"training crashed: {type(exc).__name__}: {exc}"))
