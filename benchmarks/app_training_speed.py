@@ -26,8 +26,8 @@ from collections import defaultdict
 
 from benchmarks.app_server import ROOT, running_app
 from benchmarks.training_load import STATUS, images_per_second, start_run, train_page
-from mnist_core.config import PRESETS, preset_config
-from mnist_core.jobs import TrainingRegistry
+from mnist_core.presets import PRESETS, preset_config
+from mnist_core.runs.registry import TrainingRegistry
 
 
 def cpu_seconds() -> dict[str, float]:

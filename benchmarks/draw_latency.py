@@ -71,8 +71,8 @@ def browser_round_trips(url: str, drawings: int, ready: str, blank: str) -> list
 
 def server_side(repeats: int = 200) -> list[float]:
     """Decode + prepare + predict, as the Draw page does for each stroke."""
-    from mnist_core.model_files import BUNDLED_MODEL, load_model
-    from mnist_core.reading import read_drawing
+    from mnist_core.serving.model_files import BUNDLED_MODEL, load_model
+    from mnist_core.serving.reading import read_drawing
 
     network = load_model(BUNDLED_MODEL).network
     urls = [data_url(render(DIGITS[d])) for d in range(10)]

@@ -11,10 +11,10 @@ from __future__ import annotations
 import argparse
 import json
 
-from mnist_core.config import preset_config
-from mnist_core.data import load_mnist
-from mnist_core.events import EpochEnd
-from mnist_core.training import train
+from mnist_core.presets import preset_config
+from mnist_core.runs.events import EpochEnd
+from mnist_core.training.mnist import load_mnist
+from mnist_core.training.train import train
 
 
 def steady_rate(config, data) -> float:

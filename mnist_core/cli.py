@@ -16,22 +16,21 @@ from typing import NoReturn, TextIO
 
 import numpy as np
 
-from .config import (
-    ENGINES,
-    INITS,
-    LOSSES,
-    OPTIMIZERS,
-    OUTPUTS,
-    PRESETS,
-    ConfigError,
-    parse_hidden,
-    preset_config,
+from mnist_core.runs.events import BatchEnd, EpochEnd, Event, RunStarted
+from mnist_core.serving.evaluation import evaluate
+from mnist_core.serving.model_files import (
+    BUNDLED_MODEL,
+    SUFFIX,
+    ModelFileError,
+    load_model,
+    save_model,
 )
-from .data import DataError, load_mnist
-from .evaluation import evaluate
-from .events import BatchEnd, EpochEnd, Event, RunStarted
-from .model_files import BUNDLED_MODEL, SUFFIX, ModelFileError, load_model, save_model
-from .reading import read_drawing
+from mnist_core.serving.reading import read_drawing
+from mnist_core.training.mnist import load_mnist
+
+from .config import ENGINE_NAMES, INITS, LOSSES, OPTIMIZER_NAMES, OUTPUTS, ConfigError, parse_hidden
+from .dataset import DataError
+from .presets import PRESETS, preset_config
 
 LOSS_EVERY = 100  # steps between printed losses, as the reference programs did
 
@@ -51,11 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = commands.add_parser("train", help="train a network and report its test accuracy")
     train.add_argument("--preset", default="recommended", help=f"one of: {', '.join(PRESETS)}")
-    train.add_argument("--engine", choices=ENGINES)
+    train.add_argument("--engine", choices=ENGINE_NAMES)
     train.add_argument("--epochs", type=int)
     train.add_argument("--batch-size", type=int)
     train.add_argument("--lr", type=float, help="learning rate")
-    train.add_argument("--optimizer", choices=OPTIMIZERS)
+    train.add_argument("--optimizer", choices=OPTIMIZER_NAMES)
     train.add_argument("--loss", choices=LOSSES)
     train.add_argument("--init", choices=INITS, help="weight initialisation")
     train.add_argument("--output", choices=OUTPUTS, help="last layer: softmax or linear")
@@ -128,7 +127,7 @@ def _train(args: argparse.Namespace, argv: list[str]) -> int:
         if out.exists() and not args.force:
             raise FileExistsError(f"{out} already exists; add --force to replace it")
     data = load_mnist(args.data)
-    from .training import train  # TensorFlow loads only when training
+    from mnist_core.training.train import train  # TensorFlow loads only when training
 
     log = sys.stderr if args.json else sys.stdout
     print(

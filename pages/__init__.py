@@ -10,10 +10,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from mnist_core.catalogue import ModelChoice
-from mnist_core.jobs import TrainingRegistry
-from mnist_core.model_files import load_model
-from mnist_core.network import MLP
+from mnist_core.presentation.model_picker import ModelChoice
+from mnist_core.runs.registry import TrainingRegistry
+from mnist_core.serving.model_files import load_model
+from mnist_core.serving.network import MLP
 
 APP_RAN = "_digit_lab_app_ran"
 

@@ -6,10 +6,11 @@ import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
-from mnist_core import reading as rd
-from mnist_core.catalogue import BUNDLED_KEY, ModelChoice, model_choices, models_dir
-from mnist_core.charts import activation_heatmap, probability_frame, probability_spec
-from mnist_core.pictures import enlarge, weight_image
+from mnist_core.locations import models_dir
+from mnist_core.presentation.charts import activation_heatmap, probability_frame, probability_spec
+from mnist_core.presentation.model_picker import BUNDLED_KEY, ModelChoice, model_choices
+from mnist_core.presentation.pictures import enlarge, weight_image
+from mnist_core.serving import reading as rd
 from pages import network_for, registry, through_app
 
 through_app()

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mnist_core.catalogue import models_dir, save_run
-from mnist_core.charts import (
+from mnist_core.config import (
+    ENGINE_NAMES,
+    INITS,
+    LOSSES,
+    OPTIMIZER_NAMES,
+    OUTPUTS,
+    ConfigError,
+    TrainConfig,
+    parse_hidden,
+)
+from mnist_core.dataset import available_locally
+from mnist_core.locations import models_dir
+from mnist_core.presentation.charts import (
     accuracy_frame,
     accuracy_spec,
     comparison_chart,
@@ -13,22 +24,13 @@ from mnist_core.charts import (
     loss_frame,
     loss_spec,
 )
-from mnist_core.config import (
-    ENGINES,
-    INITS,
-    LOSSES,
-    OPTIMIZERS,
-    OUTPUTS,
-    PRESETS,
-    ConfigError,
-    TrainConfig,
-    parse_hidden,
-)
-from mnist_core.data import available_locally
-from mnist_core.describe import comparison_rows, loss_curves, progress, status_text
-from mnist_core.jobs import RunView
-from mnist_core.model_files import list_models, model_bytes
-from mnist_core.pictures import enlarge
+from mnist_core.presentation.describe import comparison_rows, loss_curves, progress, status_text
+from mnist_core.presentation.pictures import enlarge
+from mnist_core.presets import PRESETS
+from mnist_core.runs.registry import RunView
+from mnist_core.runs.saving import save_run
+from mnist_core.runs.states import DIVERGED, STOPPED
+from mnist_core.serving.model_files import list_models, model_bytes
 from pages import registry, through_app
 
 through_app()
@@ -149,7 +151,7 @@ def settings_panel() -> None:
         st.selectbox,
         "Optimizer",
         "How each step uses the gradient. RMSprop and Adam adapt the step size per weight.",
-        options=OPTIMIZERS,
+        options=OPTIMIZER_NAMES,
         key="optimizer",
         **choose,
     )
@@ -194,7 +196,7 @@ def settings_panel() -> None:
         "Engine",
         "From scratch: NaiveDense layers and a hand-written update. Keras: the same network "
         "through model.fit.",
-        options=ENGINES,
+        options=ENGINE_NAMES,
         horizontal=True,
         key="engine",
         **choose,
@@ -271,9 +273,9 @@ def result_view(run: RunView) -> None:
         accuracy = run.result.evaluation.accuracy
         st.markdown(f"### Test accuracy: {accuracy:.2%}")
         st.caption(f"On {run.result.evaluation.confusion.sum():,} test images it never saw.")
-    if run.state == "diverged":
+    if run.state == DIVERGED:
         st.error(run.message)
-    elif run.state == "stopped":
+    elif run.state == STOPPED:
         st.warning(run.message)
     else:
         st.success(run.message)

@@ -21,7 +21,7 @@ def small_mnist_path() -> Path:
 
 @pytest.fixture(scope="session")
 def small_mnist():
-    from mnist_core.data import load_mnist
+    from mnist_core.training.mnist import load_mnist
 
     return load_mnist(SMALL_MNIST)
 

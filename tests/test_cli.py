@@ -38,7 +38,7 @@ def test_train_prints_json_and_saves_the_model(tmp_path):
     assert 0 < summary["test_accuracy"] <= 1
     assert summary["seconds"] > 0 and summary["samples_per_second"] > 0
     assert "loss" in out.stderr  # progress goes to stderr when stdout carries JSON
-    from mnist_core.model_files import load_model
+    from mnist_core.serving.model_files import load_model
 
     meta = load_model(out_file).metadata
     assert meta["command"] == "python -m mnist_core " + " ".join(args)

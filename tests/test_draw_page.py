@@ -29,7 +29,7 @@ def test_model_picker_lists_the_bundled_model_first():
 
 
 def test_saved_models_appear_newest_first(tmp_path, monkeypatch):
-    from mnist_core.model_files import save_model
+    from mnist_core.serving.model_files import save_model
     from tests.test_network import random_mlp
 
     save_model(tmp_path / "a.npz", random_mlp(), {"name": "older", "created": "2026-01-01"})

@@ -8,7 +8,7 @@ import pickle
 import numpy as np
 import pytest
 
-from mnist_core.model_files import (
+from mnist_core.serving.model_files import (
     BUNDLED_MODEL,
     ModelFileError,
     list_models,

@@ -8,8 +8,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from mnist_core.model_files import BUNDLED_MODEL, load_model
-from mnist_core.network import MLP, normalised_scores, softmax
+from mnist_core.serving.model_files import BUNDLED_MODEL, load_model
+from mnist_core.serving.network import MLP, normalised_scores, softmax
 from tests.conftest import ROOT
 
 
@@ -56,7 +56,7 @@ def test_softmax_is_stable_for_large_inputs():
 
 @pytest.mark.parametrize("output", ["softmax", "linear"])
 def test_numpy_and_tensorflow_forward_passes_agree(small_mnist, output):
-    from mnist_core.layers import NaiveSequential
+    from mnist_core.training.layers import NaiveSequential
 
     model = NaiveSequential.build((784, 64, 32, 10), "glorot", output, seed=4)
     mlp = model.to_mlp()
@@ -82,15 +82,17 @@ def test_serving_never_imports_tensorflow():
         """
         import sys
         import numpy as np
-        from mnist_core import config, data, evaluation, jobs, model_files, network
-        from mnist_core import preprocess, reading
+        from mnist_core import config, dataset
+        from mnist_core.presentation import charts, describe, model_picker
+        from mnist_core.runs import registry, saving
+        from mnist_core.serving import evaluation, model_files, network, preprocess, reading
         saved = model_files.load_model(model_files.BUNDLED_MODEL)
         canvas = np.zeros((280, 280, 4), np.uint8)
         canvas[..., 3] = 255
         canvas[60:220, 130:150, :3] = 255
         result = reading.read_drawing(saved.network, canvas)
         assert result.digit is not None
-        small = data.load_mnist("tests/data/mnist_small.npz")
+        small = dataset.load_local("tests/data/mnist_small.npz")
         evaluation.evaluate(saved.network, small.x_test, small.y_test)
         print("tensorflow" in sys.modules, "keras" in sys.modules)
         """

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from mnist_core.preprocess import BOX, CENTRE, centre_of_mass, ink_image, prepare_digit
+from mnist_core.serving.preprocess import BOX, CENTRE, centre_of_mass, ink_image, prepare_digit
 from tests.conftest import canvas_drawing
 
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from mnist_core.catalogue import clean_model_name, model_choices, save_run
-from mnist_core.charts import (
+from mnist_core.config import TrainConfig
+from mnist_core.presentation.charts import (
     accuracy_chart,
     accuracy_frame,
     accuracy_spec,
@@ -16,23 +16,25 @@ from mnist_core.charts import (
     probability_chart,
     probability_spec,
 )
-from mnist_core.config import TrainConfig
-from mnist_core.describe import (
+from mnist_core.presentation.describe import (
     comparison_rows,
     format_duration,
     progress,
     seconds_left,
-    smoothed,
     status_text,
 )
-from mnist_core.evaluation import evaluate
-from mnist_core.events import BatchEnd, EpochEnd, RunStarted
-from mnist_core.jobs import RunView
-from mnist_core.model_files import load_model, save_model
-from mnist_core.pictures import enlarge, weight_image
-from mnist_core.progress import History
-from mnist_core.reading import BLANK, CONFIDENT, NOT_A_DIGIT, read_drawing
-from mnist_core.run_result import TrainResult
+from mnist_core.presentation.model_picker import model_choices
+from mnist_core.presentation.pictures import enlarge, weight_image
+from mnist_core.presentation.smoothing import smoothed
+from mnist_core.runs.events import BatchEnd, EpochEnd, RunStarted
+from mnist_core.runs.history import History
+from mnist_core.runs.registry import RunView
+from mnist_core.runs.result import TrainResult
+from mnist_core.runs.saving import save_run
+from mnist_core.serving.evaluation import evaluate
+from mnist_core.serving.model_files import load_model, save_model
+from mnist_core.serving.model_names import clean_model_name
+from mnist_core.serving.reading import BLANK, CONFIDENT, NOT_A_DIGIT, read_drawing
 from tests.test_network import random_mlp
 
 
@@ -143,7 +145,7 @@ def test_a_finished_run_saves_once_and_appears_in_the_picker(tmp_path, small_mni
 
 
 def test_readings_distinguish_blank_confident_and_scribbles():
-    from mnist_core.model_files import BUNDLED_MODEL
+    from mnist_core.serving.model_files import BUNDLED_MODEL
 
     network = load_model(BUNDLED_MODEL).network
     assert read_drawing(network, np.zeros((280, 280), np.uint8)).verdict == BLANK

@@ -3,14 +3,16 @@
 import numpy as np
 import pytest
 
-from mnist_core.config import PRESETS, ConfigError, TrainConfig, preset_config
-from mnist_core.events import DIVERGED, FINISHED, STOPPED, BatchEnd, EpochEnd, RunEnded, RunStarted
-from mnist_core.model_files import BUNDLED_MODEL, load_model
+from mnist_core.config import ConfigError, TrainConfig
+from mnist_core.presets import PRESETS, preset_config
+from mnist_core.runs.events import BatchEnd, EpochEnd, RunEnded, RunStarted
+from mnist_core.runs.states import DIVERGED, FINISHED, STOPPED
+from mnist_core.serving.model_files import BUNDLED_MODEL, load_model
 
 tf = pytest.importorskip("tensorflow")
-from mnist_core.augment import Augmenter  # noqa: E402
-from mnist_core.evaluation import evaluate  # noqa: E402
-from mnist_core.training import train  # noqa: E402
+from mnist_core.serving.evaluation import evaluate  # noqa: E402
+from mnist_core.training.augment import Augmenter  # noqa: E402
+from mnist_core.training.train import train  # noqa: E402
 
 SMALL = TrainConfig(hidden=(64,), epochs=2, batch_size=64, report_every=5)
 
@@ -135,14 +137,14 @@ def test_impossible_settings_are_refused_before_training(small_mnist):
     [("seed-mse-mlp", 0.45, 0.65), ("seed-naive-dense", 0.77, 0.87), ("keras-rmsprop", 0.97, 0.99)],
 )
 def test_reference_presets_on_full_mnist(full_mnist_path, name, low, high):
-    from mnist_core.data import load_mnist
+    from mnist_core.training.mnist import load_mnist
 
     result, _ = run(preset_config(name), load_mnist(full_mnist_path))
     assert low <= result.evaluation.accuracy <= high
 
 
 def test_bundled_model_reads_the_full_test_set(full_mnist_path):
-    from mnist_core.data import load_mnist
+    from mnist_core.training.mnist import load_mnist
 
     data = load_mnist(full_mnist_path)
     accuracy = evaluate(load_model(BUNDLED_MODEL).network, data.x_test, data.y_test).accuracy

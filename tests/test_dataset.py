@@ -6,7 +6,9 @@ import types
 import numpy as np
 import pytest
 
-from mnist_core.data import BatchGenerator, DataError, load_mnist
+from mnist_core.dataset import DataError
+from mnist_core.training.batches import BatchGenerator
+from mnist_core.training.mnist import load_mnist
 
 
 def write_npz(path, **arrays):

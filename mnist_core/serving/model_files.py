@@ -27,7 +27,7 @@ FORMAT_VERSION = 1
 SUFFIX = ".npz"
 MAX_FILE_BYTES = 200 * 1024 * 1024
 READ_ERRORS = (ValueError, OSError, EOFError, zipfile.BadZipFile)
-BUNDLED_MODEL = Path(__file__).resolve().parent.parent / "models" / "default.npz"
+BUNDLED_MODEL = Path(__file__).resolve().parents[2] / "models" / "default.npz"
 
 
 class ModelFileError(ValueError):

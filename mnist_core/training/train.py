@@ -14,15 +14,17 @@ from collections.abc import Callable
 
 import tensorflow as tf
 
-from . import keras_engine, scratch_engine
-from .config import TrainConfig
-from .data import Mnist
-from .evaluation import evaluate
-from .events import Event
-from .progress import History, Reporter
-from .run_result import TrainResult
+from mnist_core.config import TrainConfig
+from mnist_core.dataset import Mnist
+from mnist_core.runs.events import Event
+from mnist_core.runs.history import History
+from mnist_core.runs.result import TrainResult
+from mnist_core.serving.evaluation import evaluate
 
-ENGINES = {"scratch": scratch_engine.run, "keras": keras_engine.run}
+from . import keras_engine, scratch_engine
+from .reporter import Reporter
+
+ENGINE_RUNNERS = {"scratch": scratch_engine.run, "keras": keras_engine.run}
 
 
 def limit_threads(threads: int) -> None:
@@ -54,7 +56,7 @@ def train(
     reporter = Reporter(
         config, len(split.x_train), len(split.x_val), record, should_stop, snapshot_every
     )
-    status, network, message = ENGINES[config.engine](config, split, reporter)
+    status, network, message = ENGINE_RUNNERS[config.engine](config, split, reporter)
     ended = reporter.end(status, message)
     return TrainResult(
         status=status,

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import NUM_CLASSES
+from mnist_core.config import NUM_CLASSES
+
 from .network import MLP
 
 

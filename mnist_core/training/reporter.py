@@ -1,7 +1,8 @@
-"""Counting steps and time for a run, and remembering what it reported.
+"""Counting steps and time for a run, and turning them into events.
 
 `Reporter` is what both engines call as they train, so that they emit the same events with
-the same meaning; `History` rebuilds curves from those events, wherever they arrive.
+the same meaning; `runs/history.py` rebuilds curves from those events, wherever they arrive.
+`LastGoodWeights` keeps the weights a run that blows up hands back.
 """
 
 from __future__ import annotations
@@ -10,10 +11,9 @@ import math
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
-from .config import TrainConfig
-from .events import (
+from mnist_core.config import TrainConfig
+from mnist_core.runs.events import (
     BatchEnd,
     EpochEnd,
     Event,
@@ -22,7 +22,7 @@ from .events import (
     RunStarted,
     WeightsSnapshot,
 )
-from .network import MLP
+from mnist_core.serving.network import MLP
 
 
 class Reporter:
@@ -190,40 +190,3 @@ class LastGoodWeights:
             self._candidate = None
         if step % self.every == 0:
             self._candidate, self._candidate_step = network(), step
-
-
-@dataclass
-class History:
-    """Curves and state rebuilt from a run's events."""
-
-    started: RunStarted | None = None
-    losses: list[tuple[int, float]] = field(default_factory=list)
-    epochs: list[EpochEnd] = field(default_factory=list)
-    last_batch: BatchEnd | None = None
-    ended: RunEnded | None = None
-
-    def add(self, event: Event) -> None:
-        if isinstance(event, RunStarted):
-            self.started = event
-        elif isinstance(event, BatchEnd):
-            self.losses.append((event.step, event.loss))
-            self.last_batch = event
-        elif isinstance(event, EpochEnd):
-            self.epochs.append(event)
-        elif isinstance(event, RunEnded):
-            self.ended = event
-
-    def to_dict(self) -> dict:
-        return {
-            "loss": [[step, loss] for step, loss in self.losses],
-            "epochs": [
-                {
-                    "epoch": e.epoch,
-                    "step": e.step,
-                    "loss": e.loss,
-                    "train_accuracy": e.train_accuracy,
-                    "val_accuracy": e.val_accuracy,
-                }
-                for e in self.epochs
-            ],
-        }

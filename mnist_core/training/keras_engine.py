@@ -11,12 +11,13 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from mnist_core.config import NUM_CLASSES, TrainConfig
+from mnist_core.dataset import Split
+from mnist_core.runs.states import DIVERGED, FINISHED, FINISHED_MESSAGE, STOPPED, STOPPED_MESSAGE
+from mnist_core.serving.network import MLP
+
 from .augment import Augmenter
-from .config import NUM_CLASSES, TrainConfig
-from .data import Split
-from .events import DIVERGED, FINISHED, FINISHED_MESSAGE, STOPPED, STOPPED_MESSAGE
-from .network import MLP
-from .progress import LastGoodWeights, Reporter
+from .reporter import LastGoodWeights, Reporter
 
 
 def _initializer(init: str, seed: int) -> keras.initializers.Initializer:

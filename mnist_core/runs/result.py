@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .config import TrainConfig
-from .evaluation import Evaluation
-from .network import MLP
-from .progress import History
+from mnist_core.config import TrainConfig
+from mnist_core.serving.evaluation import Evaluation
+from mnist_core.serving.network import MLP
+
+from .history import History
 
 
 @dataclass(frozen=True)

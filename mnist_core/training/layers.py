@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 import tensorflow as tf
 
-from .network import MLP
+from mnist_core.serving.network import MLP
 
 Activation = Callable[[tf.Tensor], tf.Tensor]
 

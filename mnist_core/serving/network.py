@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import INPUT_SIZE, NUM_CLASSES, OUTPUTS
+from mnist_core.config import INPUT_SIZE, NUM_CLASSES, OUTPUTS
 
 
 @dataclass(frozen=True)

@@ -8,16 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .network import MLP
-
-# How a run ended.
-FINISHED = "finished"
-STOPPED = "stopped"
-DIVERGED = "diverged"
-FAILED = "failed"
-
-FINISHED_MESSAGE = "Training finished."
-STOPPED_MESSAGE = "Stopped by request; the weights learnt so far are kept."
+from mnist_core.serving.network import MLP
 
 
 @dataclass(frozen=True)

@@ -54,4 +54,4 @@ class Adam:
             w.assign_sub(alpha * m / (tf.sqrt(v) + self.epsilon))
 
 
-OPTIMIZERS = {"sgd": SGD, "rmsprop": RMSprop, "adam": Adam}
+OPTIMIZER_CLASSES = {"sgd": SGD, "rmsprop": RMSprop, "adam": Adam}

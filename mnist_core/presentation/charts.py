@@ -8,7 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .describe import smoothed
+from .smoothing import smoothed
 
 HIGHLIGHT = "#ff4b4b"
 MUTED = "#9aa5b1"

@@ -1,7 +1,7 @@
 """Training runs started by the app: a process-wide registry with a waiting line.
 
 The Streamlit server holds one `TrainingRegistry`. Each run trains in its own spawned child
-process (see worker.py); a reader thread per run turns what the child sends into the run's
+process (see process.py); a reader thread per run turns what the child sends into the run's
 state, which pages read as immutable `RunView`s from their own threads. No TensorFlow and
 no Streamlit here.
 """
@@ -19,18 +19,15 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from .config import TrainConfig
-from .evaluation import Mistakes
-from .events import FAILED, STOPPED, BatchEnd, EpochEnd, RunEnded, RunStarted, WeightsSnapshot
-from .network import MLP
-from .progress import History
-from .run_result import TrainResult
-from .worker import ChildSettings, Failed, Finished, train_in_child
+from mnist_core.config import TrainConfig
+from mnist_core.serving.evaluation import Mistakes
+from mnist_core.serving.network import MLP
 
-QUEUED = "queued"
-STARTING = "starting"
-RUNNING = "running"
-ACTIVE_STATES = (QUEUED, STARTING, RUNNING)
+from .events import BatchEnd, EpochEnd, RunEnded, RunStarted, WeightsSnapshot
+from .history import History
+from .process import ChildSettings, Failed, Finished, train_in_child
+from .result import TrainResult
+from .states import ACTIVE_STATES, FAILED, QUEUED, RUNNING, STARTING, STOPPED
 
 ENV_MAX_RUNS = "DIGITLAB_MAX_TRAININGS"
 ENV_THREADS = "DIGITLAB_TRAIN_THREADS"

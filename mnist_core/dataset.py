@@ -1,13 +1,13 @@
-"""MNIST: where it comes from, checking it is what it claims, and batches of it.
+"""MNIST as files: where a local copy is, checking it is what it claims, scaling it.
 
-NumPy only; TensorFlow is imported just for Keras's download, when no local file is named.
+NumPy only, so the server can use it; Keras's download lives on the training side
+(`training/mnist.py`).
 """
 
 from __future__ import annotations
 
 import os
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,15 +60,14 @@ def available_locally(path: str | os.PathLike | None = None) -> bool:
     return local.is_file() if local else KERAS_CACHE.is_file()
 
 
-def load_mnist(path: str | os.PathLike | None = None) -> Mnist:
-    """Load MNIST from a named file, $MNIST_PATH, or Keras's download, in that order."""
-    local = resolve_path(path)
-    if local is not None:
-        arrays = read_npz(local)
-        source = str(local)
-    else:
-        arrays = _download_with_keras()
-        source = "keras.datasets.mnist"
+def load_local(path: str | os.PathLike) -> Mnist:
+    """MNIST from a local .npz file in Keras's layout, checked before use."""
+    local = Path(path).expanduser()
+    return from_arrays(read_npz(local), str(local))
+
+
+def from_arrays(arrays: dict[str, np.ndarray], source: str) -> Mnist:
+    """Check raw Keras-layout arrays and scale them as the network reads them."""
     validate_arrays(arrays, source)
     x_train, y_train, x_test, y_test = (arrays[k] for k in KEYS)
     return Mnist(
@@ -101,20 +100,6 @@ def read_npz(path: Path) -> dict[str, np.ndarray]:
         raise DataError(f"{path} could not be read as an .npz file: {exc}") from None
 
 
-def _download_with_keras() -> dict[str, np.ndarray]:
-    try:
-        from keras.datasets import mnist
-
-        (x_train, y_train), (x_test, y_test) = mnist.load_data()
-    except Exception as exc:  # any network or cache failure gets the same advice
-        raise DataError(
-            "MNIST could not be loaded: no local file was named (--data or "
-            f"${ENV_VAR}) and Keras's download failed ({type(exc).__name__}: {exc}). "
-            f"Connect to the internet once, or set {ENV_VAR}=/path/to/mnist.npz."
-        ) from None
-    return {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
-
-
 def validate_arrays(arrays: dict[str, np.ndarray], source: str) -> None:
     """Say precisely what is wrong with a file that is not MNIST-shaped."""
     problems = []
@@ -141,33 +126,3 @@ def validate_arrays(arrays: dict[str, np.ndarray], source: str) -> None:
 def scale_images(images: np.ndarray) -> np.ndarray:
     """uint8 (N, 28, 28) to float32 (N, 784) in [0, 1], as the network reads them."""
     return (images.reshape(len(images), -1).astype(np.float32)) / 255.0
-
-
-class BatchGenerator:
-    """Shuffled mini-batches, one epoch per iteration, reproducible from the seed.
-
-    In the spirit of the reference BatchGenerator, with a fresh shuffle each epoch; the last
-    batch may be smaller so that every image is seen once per epoch.
-    """
-
-    def __init__(
-        self, images: np.ndarray, labels: np.ndarray, batch_size: int, seed: int = 0
-    ) -> None:
-        if len(images) != len(labels):
-            raise ValueError(f"{len(images)} images but {len(labels)} labels")
-        if batch_size < 1:
-            raise ValueError(f"batch size must be at least 1, got {batch_size}")
-        self.images = images
-        self.labels = labels
-        self.batch_size = batch_size
-        self._rng = np.random.default_rng(seed)
-
-    @property
-    def num_batches(self) -> int:
-        return -(-len(self.images) // self.batch_size)
-
-    def __iter__(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        order = self._rng.permutation(len(self.images))
-        for start in range(0, len(order), self.batch_size):
-            index = order[start : start + self.batch_size]
-            yield self.images[index], self.labels[index]

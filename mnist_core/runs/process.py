@@ -2,7 +2,8 @@
 
 The server starts `train_in_child` in a fresh (spawned) process and reads what it puts on
 the queue: every training event, weight snapshots, then one final message, `Finished` or
-`Failed`. Only this module's function body imports TensorFlow.
+`Failed`. Only `train_in_child`'s body imports the training side, and with it TensorFlow:
+the import contract in pyproject.toml allows exactly those two imports.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ import time
 import traceback
 from dataclasses import dataclass
 
-from .config import ConfigError, TrainConfig
-from .data import DataError, load_mnist
-from .evaluation import Mistakes, sample_mistakes
-from .run_result import TrainResult
+from mnist_core.config import ConfigError, TrainConfig
+from mnist_core.dataset import DataError
+from mnist_core.serving.evaluation import Mistakes, sample_mistakes
+
+from .result import TrainResult
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,8 @@ def train_in_child(config: TrainConfig, settings: ChildSettings, outbox, stop_ev
     if settings.niceness:
         os.nice(settings.niceness)
     try:
-        from .training import limit_threads, train
+        from mnist_core.training.mnist import load_mnist
+        from mnist_core.training.train import limit_threads, train
 
         limit_threads(settings.threads)
         data = load_mnist(settings.data_path)

@@ -11,14 +11,16 @@ import math
 import numpy as np
 import tensorflow as tf
 
+from mnist_core.config import NUM_CLASSES, TrainConfig
+from mnist_core.dataset import Split
+from mnist_core.runs.states import DIVERGED, FINISHED, FINISHED_MESSAGE, STOPPED, STOPPED_MESSAGE
+from mnist_core.serving.network import MLP
+
 from .augment import Augmenter
-from .config import NUM_CLASSES, TrainConfig
-from .data import BatchGenerator, Split
-from .events import DIVERGED, FINISHED, FINISHED_MESSAGE, STOPPED, STOPPED_MESSAGE
+from .batches import BatchGenerator
 from .layers import NaiveSequential
-from .network import MLP
-from .optimizers import OPTIMIZERS
-from .progress import LastGoodWeights, Reporter
+from .optimizers import OPTIMIZER_CLASSES
+from .reporter import LastGoodWeights, Reporter
 
 
 def loss_function(kind: str):
@@ -79,7 +81,7 @@ def accuracy_on(model: NaiveSequential, images: np.ndarray, labels: np.ndarray) 
 def run(config: TrainConfig, data: Split, reporter: Reporter) -> tuple[str, MLP, str]:
     """Train; return (status, network, message). The network is the last finite one."""
     model = NaiveSequential.build(config.layer_sizes, config.init, config.output, config.seed)
-    optimizer = OPTIMIZERS[config.optimizer](model.weights)
+    optimizer = OPTIMIZER_CLASSES[config.optimizer](model.weights)
     one_training_step = make_training_step(model, optimizer, config.loss)
     augment = Augmenter(config.seed) if config.augment else None
     batches = BatchGenerator(

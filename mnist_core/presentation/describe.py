@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from .jobs import QUEUED, RUNNING, STARTING, RunView
-from .model_files import ModelInfo, read_metadata
+from mnist_core.runs.registry import RunView
+from mnist_core.runs.states import QUEUED, RUNNING, STARTING
+from mnist_core.serving.model_files import ModelInfo, read_metadata
 
 
 def status_text(run: RunView) -> str:
@@ -54,15 +55,6 @@ def format_duration(seconds: float) -> str:
         return f"{seconds} s"
     minutes, seconds = divmod(seconds, 60)
     return f"{minutes} min {seconds:02d} s"
-
-
-def smoothed(values: list[float], weight: float = 0.9) -> list[float]:
-    """An exponential moving average, corrected so it does not start near zero."""
-    out, average = [], 0.0
-    for i, value in enumerate(values, start=1):
-        average = weight * average + (1 - weight) * value
-        out.append(average / (1 - weight**i))
-    return out
 
 
 def _settings(config: dict) -> dict:

@@ -10,8 +10,8 @@ import time
 import pytest
 
 from mnist_core.config import TrainConfig
-from mnist_core.events import FAILED, FINISHED, STOPPED
-from mnist_core.jobs import QUEUED, RUNNING, TrainingRegistry
+from mnist_core.runs.registry import TrainingRegistry
+from mnist_core.runs.states import FAILED, FINISHED, QUEUED, RUNNING, STOPPED
 from tests.conftest import ROOT, SMALL_MNIST
 
 QUICK = TrainConfig(hidden=(32,), epochs=2, batch_size=64, report_every=5)
@@ -82,7 +82,7 @@ def test_the_server_process_never_imports_tensorflow():
         f"""
         import sys
         from mnist_core.config import TrainConfig
-        from mnist_core.jobs import TrainingRegistry
+        from mnist_core.runs.registry import TrainingRegistry
         if __name__ == "__main__":
             reg = TrainingRegistry(data_path={str(SMALL_MNIST)!r})
             view = reg.wait(reg.submit(TrainConfig(hidden=(16,), epochs=1), "x"), timeout=120)
@@ -106,7 +106,7 @@ def test_training_processes_end_when_the_server_dies():
         f"""
         import sys
         from mnist_core.config import TrainConfig
-        from mnist_core.jobs import TrainingRegistry
+        from mnist_core.runs.registry import TrainingRegistry
         if __name__ == "__main__":
             reg = TrainingRegistry(data_path={str(SMALL_MNIST)!r})
             run_id = reg.submit(TrainConfig(hidden=(16,), epochs=500), "x")

@@ -1,0 +1,21 @@
+"""Keeping a finished run: its network written as a model file the Draw page lists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mnist_core.serving.model_files import SUFFIX, save_model
+from mnist_core.serving.model_names import clean_model_name
+
+from .registry import RunView
+
+
+def save_run(run: RunView, name: str, folder: Path) -> Path:
+    """Save a finished run's network; refuses to replace an existing model."""
+    if run.result is None:
+        raise ValueError("this run has no result to save yet")
+    path = folder / f"{clean_model_name(name)}{SUFFIX}"
+    if path.exists():
+        raise FileExistsError(f"a model called {path.stem!r} already exists: choose another name")
+    metadata = run.result.metadata(name=name.strip(), preset=run.preset, command=None)
+    return save_model(path, run.result.network, metadata)

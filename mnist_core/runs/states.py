@@ -1,0 +1,18 @@
+"""The states a training run goes through, defined once for the registry, engines and pages."""
+
+from __future__ import annotations
+
+# Waiting or under way.
+QUEUED = "queued"
+STARTING = "starting"
+RUNNING = "running"
+ACTIVE_STATES = (QUEUED, STARTING, RUNNING)
+
+# How a run ended.
+FINISHED = "finished"
+STOPPED = "stopped"
+DIVERGED = "diverged"
+FAILED = "failed"
+
+FINISHED_MESSAGE = "Training finished."
+STOPPED_MESSAGE = "Stopped by request; the weights learnt so far are kept."

@@ -1,0 +1,20 @@
+"""Model names as people type them, turned into safe file names."""
+
+from __future__ import annotations
+
+import re
+
+MAX_NAME_LENGTH = 60
+
+
+def clean_model_name(name: str) -> str:
+    """A name a user typed, as a safe file name; refuses what cannot be one."""
+    name = name.strip()
+    if not name:
+        raise ValueError("give the model a name")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValueError(f"keep the name under {MAX_NAME_LENGTH} characters")
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-")
+    if not slug:
+        raise ValueError("use some letters or digits in the name")
+    return slug
