@@ -28,6 +28,15 @@ def running_app(
     env: dict[str, str] | None = None, log: Path | None = None, script: str = "app.py"
 ) -> Iterator[str]:
     """Yield the base URL of a fresh `streamlit run app.py`; stop it (and its children) after."""
+    with app_process(env, log, script) as (url, _process):
+        yield url
+
+
+@contextlib.contextmanager
+def app_process(
+    env: dict[str, str] | None = None, log: Path | None = None, script: str = "app.py"
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """As running_app, with the server's process too: a test may kill it (SIGKILL) mid-run."""
     port = free_port()
     command = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port)]
     command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
@@ -38,7 +47,7 @@ def running_app(
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         try:

@@ -1,174 +1,437 @@
-"""A classroom of students drawing at once, spoken in Streamlit's own websocket protocol.
+"""A classroom drawing and labelling at once, spoken in Streamlit's own websocket protocol.
 
 Browsers cannot make this load on a small machine (a handful of headless Chromiums fill two
-cores), so each simulated student does what the browser does: opens /_stcore/stream,
-asks for a first run, finds the canvas widget in what comes back, then after each stroke
-sends a rerun whose widget state carries the drawing (Fabric JSON plus a PNG data URL) and
-reads ForwardMsgs until the script has finished. The answer time is from sending the rerun
-to `script_finished`.
+cores), so each simulated student sends what Chromium sends. Checked against Chromium's own
+frames (`python -m benchmarks.capture_frames` prints them and compares) for Streamlit 1.67:
 
-Usage: python -m benchmarks.load [--students 1 10 30] [--drawings 6] [--url URL]
-(without --url it starts the app itself, with a training run going if --train is given).
+- Opening a page: a `rerun_script` with no widget states and no page hash, only the
+  context (time zone, locale, the page's address, colour scheme).
+- A stroke: a `rerun_script` with `fragment_id` set to the drawing fragment's id, the page's
+  script hash, and the state of every widget on the page, not only the canvas: the model
+  selectbox (its option's label, `string_value`), the brush slider (`double_array_value`)
+  and the canvas (`json_value`: {"drawing": {"raw": Fabric JSON, "data": PNG data URL}}).
+- "Right": the same fragment rerun, all widget states again (the still empty "No, it's a"
+  segmented control among them, `string_array_value` []) plus the button's
+  `trigger_value` true, that once.
+- "No, it's a" 7: the same fragment rerun, the segmented control's state now ["7"].
+- /class: the first run names the page (`page_name` "class"); the server then sends one
+  `auto_rerun` (interval, fragment id) per timed fragment, and the browser itself sends a
+  rerun with that `fragment_id` and `is_auto_rerun` every interval, with the page's widget
+  states (model selectbox, wall's digit filter [], its toggle false).
+
+Like a browser, a session learns the ids from what the server sends: widget ids and default
+values from the elements of each run, fragment ids from the deltas' `fragment_id`, and it
+forgets the widgets a run no longer draws (the canvas's id changes once a label is kept).
+
+Each student draws digits stroke by stroke (one rerun per stroke, after 0.5 to 2 s), then
+labels the drawing: "Right" when the page read it right, else its digit under "No, it's a".
+A stroke's and a label's answer times (sending to `script_finished`) are counted apart; a
+label counts as acknowledged when the answer shows "Kept: your N" in the `labelled`
+container. One more session, the projector, keeps /class open and counts the wall's
+refreshes.
+
+Usage: python -m benchmarks.load [--students 1 10 30] [--drawings 6] [--url URL] [--train]
+(without --url it starts the app itself, on a throwaway data folder).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import concurrent.futures
 import json
 import random
 import re
 import statistics
+import tempfile
 import time
 from dataclasses import dataclass, field
 
 import websockets
 from PIL import Image
 from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from benchmarks.digits import DIGITS, data_url, render
+from benchmarks.digits import DIGITS, Stroke, data_url, render
 
 BIG_DIGIT = re.compile(r"font-size:110px[^>]*>(\d)<")
+CANVAS_COMPONENT = "streamlit_drawable_canvas"
+RIGHT = "Right"
+TRUTH = "No, it's a"
+LABELLED = "labelled"  # the container that confirms a kept label
+CLASS_WALL = "class-wall"
+CLASS_SCORE = "class-score"
 
 
 @dataclass
 class Answer:
-    seconds: float
-    digit: int | None  # what the page showed as its prediction
+    """What one rerun brought back."""
+
+    seconds: float  # from sending the rerun to its script_finished
+    digit: int | None  # the big digit the page showed, if any
     exceptions: list[str]
+    texts: dict[str, str]  # text shown in each keyed container (st.container(key=...))
 
 
 @dataclass
-class Report:
-    students: int
-    latencies: list[float] = field(default_factory=list)
-    wrong: list[tuple[int, int | None]] = field(default_factory=list)  # (drawn, shown)
-    exceptions: list[str] = field(default_factory=list)
-    drawings: int = 0
+class Widget:
+    """A widget the page drew, and the value a browser would send for it on every rerun."""
 
-    def percentile(self, q: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
-
-    def summary(self) -> dict:
-        return {
-            "students": self.students,
-            "answers": len(self.latencies),
-            "drawings": self.drawings,
-            "p50_s": round(statistics.median(self.latencies), 3),
-            "p95_s": round(self.percentile(95), 3),
-            "max_s": round(max(self.latencies), 3),
-            "wrong": len(self.wrong),
-            "exceptions": len(self.exceptions),
-        }
+    element: Element
+    fragment_id: str  # "" outside any fragment
+    state: WidgetState | None  # what the browser would send for it; None: nothing yet
 
 
-class Student:
-    """One browser tab's worth of protocol."""
+class Tab:
+    """One browser tab's worth of protocol on one page of the app."""
 
-    def __init__(self, url: str) -> None:
-        self.url = url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
+    def __init__(self, url: str, page: str = "") -> None:
+        base = url.rstrip("/")
+        self.page_name = page
+        self.page_url = f"{base}/{page}"
+        self.stream = base.replace("http://", "ws://", 1) + "/_stcore/stream"
         self.ws = None
-        self.canvas_id: str | None = None
         self.page_hash = ""
+        self.widgets: dict[str, Widget] = {}
+        self.auto_reruns: dict[str, float] = {}  # fragment id -> seconds between reruns
+        self.sent: list[BackMsg] | None = None  # a list here keeps every rerun sent
 
-    async def __aenter__(self) -> Student:
+    async def __aenter__(self) -> Tab:
         self.ws = await websockets.connect(
-            self.url, subprotocols=["streamlit"], max_size=2**24, open_timeout=30
+            self.stream, subprotocols=["streamlit"], max_size=2**24, open_timeout=30
         )
-        answer = await self.rerun([])
+        answer = await self.rerun()
         if answer.exceptions:
             raise RuntimeError(f"the first run raised: {answer.exceptions}")
-        if self.canvas_id is None:
-            raise RuntimeError("no canvas (bidi_component) in the page's first run")
         return self
 
-    async def __aexit__(self, *exc) -> None:
+    async def __aexit__(self, *exc: object) -> None:
         await self.ws.close()
 
-    async def draw(self, image: Image.Image, strokes: list) -> Answer:
-        state = {"drawing": {"raw": _fabric_json(strokes), "data": data_url(image)}}
-        widget = {"id": self.canvas_id, "json_value": json.dumps(state)}
-        return await self.rerun([widget])
-
-    async def rerun(self, widgets: list[dict]) -> Answer:
+    async def rerun(
+        self, fragment_id: str = "", trigger: str | None = None, auto: bool = False
+    ) -> Answer:
+        """Send the page's widget states as a browser does, and read up to script_finished."""
         message = BackMsg()
         rerun = message.rerun_script
         rerun.page_script_hash = self.page_hash
-        rerun.context_info.timezone = "UTC"
-        rerun.context_info.url = self.url
-        for widget in widgets:
-            state = rerun.widget_states.widgets.add()
-            state.id = widget["id"]
-            state.json_value = widget["json_value"]
+        if not self.page_hash:  # the first run: the page comes from the address
+            rerun.page_name = self.page_name
+        rerun.fragment_id = fragment_id
+        rerun.is_auto_rerun = auto
+        context = rerun.context_info
+        context.timezone, context.locale, context.url = "UTC", "en-US", self.page_url
+        context.color_scheme = "light"
+        for widget in self.widgets.values():
+            if widget.state is not None:
+                rerun.widget_states.widgets.append(widget.state)
+        if trigger is not None:  # a button: true for this rerun only, then gone
+            rerun.widget_states.widgets.add(id=trigger, trigger_value=True)
+        if self.sent is not None:
+            self.sent.append(message)
         began = time.perf_counter()
         await self.ws.send(message.SerializeToString())
+        return await self._read_run(began)
+
+    async def _read_run(self, began: float) -> Answer:
         digit, exceptions = None, []
+        containers: dict[tuple[int, ...], str] = {}  # delta path -> key of a keyed container
+        texts: dict[str, list[str]] = collections.defaultdict(list)
+        seen: set[str] = set()
         while True:
             forward = ForwardMsg()
             forward.ParseFromString(await self.ws.recv())
             kind = forward.WhichOneof("type")
             if kind == "new_session":
                 self.page_hash = forward.new_session.page_script_hash or self.page_hash
-            elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
-                element = forward.delta.new_element
-                which = element.WhichOneof("type")
-                if which == "bidi_component" and self.canvas_id is None:
-                    self.canvas_id = element.bidi_component.id
-                elif which == "markdown" and digit is None:
-                    found = BIG_DIGIT.search(element.markdown.body)
-                    digit = int(found.group(1)) if found else None
-                elif which == "exception":
-                    exceptions.append(f"{element.exception.type}: {element.exception.message}")
+            elif kind == "auto_rerun":
+                self.auto_reruns[forward.auto_rerun.fragment_id] = forward.auto_rerun.interval
+            elif kind == "delta":
+                path = tuple(forward.metadata.delta_path)
+                delta = forward.delta
+                which = delta.WhichOneof("type")
+                if which == "add_block" and delta.add_block.id.startswith("$$ID-"):
+                    containers[path] = delta.add_block.id.split("-", 2)[2]
+                elif which == "new_element":
+                    element = delta.new_element
+                    widget_id = self._learn(element, delta.fragment_id)
+                    if widget_id:
+                        seen.add(widget_id)
+                    text = _text(element)
+                    found = BIG_DIGIT.search(text)
+                    if found and digit is None:
+                        digit = int(found.group(1))
+                    if element.WhichOneof("type") == "exception":
+                        exceptions.append(f"{element.exception.type}: {element.exception.message}")
+                    for prefix, key in containers.items():
+                        if path[: len(prefix)] == prefix and text:
+                            texts[key].append(text)
             elif kind == "script_finished":
-                return Answer(time.perf_counter() - began, digit, exceptions)
+                if forward.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    seen.clear()  # st.rerun(): the next run replaces this one's widgets
+                    continue
+                self._forget(seen, set(forward.metadata.run.fragment_ids))
+                elapsed = time.perf_counter() - began
+                return Answer(
+                    elapsed, digit, exceptions, {k: "\n".join(v) for k, v in texts.items()}
+                )
+
+    def _learn(self, element: Element, fragment_id: str) -> str:
+        """Note a widget as the browser's widget manager does; return its id ("" if none)."""
+        which = element.WhichOneof("type")
+        proto = getattr(element, which)
+        widget_id = getattr(proto, "id", "")
+        if not widget_id.startswith("$$ID-"):
+            return ""
+        known = self.widgets.get(widget_id)
+        state = known.state if known is not None else _initial_state(which, proto)
+        if getattr(proto, "set_value", False):  # the script set the value itself
+            state = _initial_state(which, proto, raw=True)
+        self.widgets[widget_id] = Widget(element, fragment_id, state)
+        return widget_id
+
+    def _forget(self, seen: set[str], fragment_ids: set[str]) -> None:
+        """After a run, drop the widgets it should have drawn but did not (unmounted ones)."""
+        for widget_id, widget in list(self.widgets.items()):
+            redrawn = not fragment_ids or widget.fragment_id in fragment_ids
+            if redrawn and widget_id not in seen:
+                del self.widgets[widget_id]
+
+    def find(self, kind: str, label: str = "", component: str = "") -> Widget:
+        """The page's widget of that element kind, by its label or component name."""
+        for widget in reversed(self.widgets.values()):
+            proto = getattr(widget.element, widget.element.WhichOneof("type"))
+            if widget.element.WhichOneof("type") != kind:
+                continue
+            if label and proto.label != label:
+                continue
+            if component and component not in proto.component_name:
+                continue
+            return widget
+        raise LookupError(f"no {kind} {label or component!r} on the page")
 
 
-def _fabric_json(strokes: list) -> dict:
+def _initial_state(kind: str, proto: object, raw: bool = False) -> WidgetState | None:
+    """The value a browser gives a widget when it first draws it (None: it sends nothing)."""
+    state = WidgetState(id=proto.id)
+    if kind == "selectbox":
+        if raw:
+            state.string_value = proto.raw_value
+        elif proto.HasField("default"):
+            state.string_value = proto.options[proto.default]
+        else:
+            return None
+    elif kind == "checkbox":  # st.checkbox and st.toggle
+        state.bool_value = proto.value if raw else proto.default
+    elif kind == "slider":
+        state.double_array_value.data.extend(proto.default)
+    elif kind == "button_group":
+        values = proto.raw_values if raw else [proto.options[i].content for i in proto.default]
+        state.string_array_value.data.extend(values)
+    else:
+        return None
+    return state
+
+
+def _text(element: Element) -> str:
+    """The words an element shows, for the kinds this app uses to say things."""
+    which = element.WhichOneof("type")
+    if which in ("markdown", "alert", "heading", "text", "html"):
+        return getattr(element, which).body
+    if which == "button":
+        return element.button.label
+    return ""
+
+
+class Student(Tab):
+    """A tab on the Draw page: strokes and labels."""
+
+    async def __aenter__(self) -> Student:
+        await super().__aenter__()
+        self.canvas()  # raises if the first run drew no canvas
+        return self
+
+    def canvas(self) -> Widget:
+        return self.find("bidi_component", component=CANVAS_COMPONENT)
+
+    def can_label(self) -> bool:
+        """A blank canvas or a drawing that is not a digit offers nothing to label."""
+        return any(
+            w.element.WhichOneof("type") == "button" and w.element.button.label == RIGHT
+            for w in self.widgets.values()
+        )
+
+    async def draw(self, image: Image.Image, strokes: list[Stroke]) -> Answer:
+        """What the canvas sends after a mouse-up: its Fabric JSON and a PNG of the drawing."""
+        canvas = self.canvas()
+        state = {"drawing": {"raw": _fabric_json(strokes), "data": data_url(image)}}
+        canvas.state = WidgetState(
+            id=canvas.element.bidi_component.id, json_value=json.dumps(state)
+        )
+        return await self.rerun(canvas.fragment_id)
+
+    async def press_right(self) -> Answer:
+        button = self.find("button", label=RIGHT)
+        return await self.rerun(button.fragment_id, trigger=button.element.button.id)
+
+    async def choose_truth(self, digit: int) -> Answer:
+        group = self.find("button_group", label=TRUTH)
+        group.state = WidgetState(id=group.element.button_group.id)
+        group.state.string_array_value.data.append(str(digit))
+        return await self.rerun(group.fragment_id)
+
+
+def _fabric_json(strokes: list[Stroke]) -> dict:
     """A minimal Fabric.js document for the strokes: the page reads only the PNG."""
     return {
         "version": "7.4.0",
         "objects": [
             {"type": "Path", "path": [["M", *s[0]], *[["L", *p] for p in s[1:]]]} for s in strokes
         ],
+        "background": "#000000",
     }
+
+
+def kept(answer: Answer, digit: int) -> bool:
+    """Whether the page confirmed the label: "Kept: your 7 ..." in the `labelled` container."""
+    return re.search(rf"Kept\D*\b{digit}\b", answer.texts.get(LABELLED, "")) is not None
+
+
+@dataclass
+class Report:
+    """One classroom's figures: strokes and labels timed apart, and what went wrong."""
+
+    students: int
+    strokes: list[float] = field(default_factory=list)  # answer times, seconds
+    labels: list[float] = field(default_factory=list)
+    acknowledged: collections.Counter[int] = field(default_factory=collections.Counter)  # per digit
+    unacknowledged: list[int] = field(default_factory=list)  # digits whose label was not kept
+    wrong: list[tuple[int, int | None]] = field(default_factory=list)  # (drawn, shown)
+    exceptions: list[str] = field(default_factory=list)
+    drawings: int = 0
+    refreshes: int = 0  # the projector's wall refreshes
+    score: str = ""  # what the projector's score said last
+
+    def summary(self) -> dict:
+        return {
+            "students": self.students,
+            "drawings": self.drawings,
+            "strokes": len(self.strokes),
+            "stroke_p50_s": _round(statistics.median(self.strokes)) if self.strokes else None,
+            "stroke_p95_s": _round(percentile(self.strokes, 95)),
+            "labels": len(self.labels),
+            "labels_acknowledged": sum(self.acknowledged.values()),
+            "label_p50_s": _round(statistics.median(self.labels)) if self.labels else None,
+            "label_p95_s": _round(percentile(self.labels, 95)),
+            "wrong": len(self.wrong),
+            "exceptions": len(self.exceptions),
+            "projector_refreshes": self.refreshes,
+        }
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def hand_drawn(digit: int, rng: random.Random) -> list[Stroke]:
+    """The digit somewhere on the canvas, never the same pixels twice, as by hand: the page
+    keeps one drawing labelled twice by a session only once."""
+    dx, dy = rng.uniform(-25, 25), rng.uniform(-25, 25)
+    return [
+        [(x + dx + rng.uniform(-2, 2), y + dy + rng.uniform(-2, 2)) for x, y in stroke]
+        for stroke in DIGITS[digit]
+    ]
 
 
 async def one_student(
     url: str, drawings: int, pause: tuple[float, float], seed: int, report: Report
 ) -> None:
+    """Draw `drawings` random digits stroke by stroke, labelling each one after it is read."""
     rng = random.Random(seed)
     async with Student(url) as student:
         for _ in range(drawings):
             digit = rng.randrange(10)
-            strokes = DIGITS[digit]
-            dx, dy = rng.uniform(-25, 25), rng.uniform(-25, 25)
-            moved = [[(x + dx, y + dy) for x, y in stroke] for stroke in strokes]
+            moved = hand_drawn(digit, rng)
             # One message per stroke, as the canvas sends after each mouse-up.
             for n in range(1, len(moved) + 1):
                 await asyncio.sleep(rng.uniform(*pause))
                 answer = await student.draw(render(moved[:n]), moved[:n])
-                report.latencies.append(answer.seconds)
+                report.strokes.append(answer.seconds)
                 report.exceptions.extend(answer.exceptions)
             report.drawings += 1
             if answer.digit != digit:
                 report.wrong.append((digit, answer.digit))
+            if not student.can_label():
+                continue
+            await asyncio.sleep(rng.uniform(*pause))
+            if answer.digit == digit:
+                label = await student.press_right()
+            else:
+                label = await student.choose_truth(digit)
+            report.labels.append(label.seconds)
+            report.exceptions.extend(label.exceptions)
+            if kept(label, digit):
+                report.acknowledged[digit] += 1
+            else:
+                report.unacknowledged.append(digit)
+
+
+async def projector(url: str, done: asyncio.Event, report: Report) -> None:
+    """/class on the projector: each timed fragment reruns on its own clock, as the browser's
+    timers make it (one at a time here), until the students are done and every fragment has
+    run once more after that."""
+    async with Tab(url, "class") as tab:
+        if not tab.auto_reruns:
+            raise RuntimeError("/class asked for no timed reruns (st.fragment(run_every=...))")
+        now = time.monotonic()
+        due = {fragment: now + interval for fragment, interval in tab.auto_reruns.items()}
+        last: set[str] = set()  # fragments that have run since the students finished
+        while last != set(due):
+            fragment = min(due, key=due.get)
+            await asyncio.sleep(max(0.0, due[fragment] - time.monotonic()))
+            finished = done.is_set()
+            answer = await tab.rerun(fragment, auto=True)
+            due[fragment] += tab.auto_reruns[fragment]
+            report.exceptions.extend(f"projector: {e}" for e in answer.exceptions)
+            if CLASS_WALL in answer.texts:
+                report.refreshes += 1
+            report.score = answer.texts.get(CLASS_SCORE, report.score)
+            if finished:
+                last.add(fragment)
 
 
 async def classroom(
-    url: str, students: int, drawings: int, pause=(0.5, 2.0), seed: int = 0
+    url: str, students: int, drawings: int, pause: tuple[float, float] = (0.5, 2.0), seed: int = 0
 ) -> Report:
+    """Students draw and label at once while the projector shows /class."""
     report = Report(students)
-    await asyncio.gather(
-        *(one_student(url, drawings, pause, seed * 1000 + i, report) for i in range(students))
-    )
+    done = asyncio.Event()
+    wall = asyncio.create_task(projector(url, done, report))
+    try:
+        await asyncio.gather(
+            *(one_student(url, drawings, pause, seed * 1000 + i, report) for i in range(students))
+        )
+    finally:
+        done.set()
+    await wall
     return report
 
 
-def run_classroom(url: str, students: int, drawings: int, pause=(0.5, 2.0)) -> Report:
-    # A thread of its own: Playwright's sync API (load.py --train) holds this thread's loop.
+def run_classroom(
+    url: str, students: int, drawings: int, pause: tuple[float, float] = (0.5, 2.0)
+) -> Report:
+    """The classroom on an event loop of its own thread: Playwright's sync API (load.py
+    --train) holds this thread's loop."""
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, classroom(url, students, drawings, pause)).result()
 
@@ -185,7 +448,11 @@ def main() -> None:
         return
     from benchmarks.app_server import running_app
 
-    with running_app() as url:
+    # The class's drawings go to a throwaway folder, never into the real data/.
+    with (
+        tempfile.TemporaryDirectory(prefix="digitlab-load-") as data,
+        running_app({"DIGITLAB_DATA_DIR": data, "DIGITLAB_DATABASE_URL": ""}) as url,
+    ):
         measure(url, args)
 
 
@@ -202,13 +469,21 @@ def measure(url: str, args: argparse.Namespace) -> None:
 def _measure_all(url: str, args: argparse.Namespace) -> None:
     for students in args.students:
         report = run_classroom(url, students, args.drawings)
-        summary = report.summary()
+        s = report.summary()
         print(
-            f"{students:3d} students: p50 {summary['p50_s']:.3f} s  p95 {summary['p95_s']:.3f} s"
-            f"  max {summary['max_s']:.3f} s  ({summary['answers']} answers, "
-            f"{summary['wrong']} misread, {summary['exceptions']} exceptions)"
+            f"{students:3d} students: strokes p50 {_s(s['stroke_p50_s'])} p95 "
+            f"{_s(s['stroke_p95_s'])} ({s['strokes']}); labels p50 {_s(s['label_p50_s'])} p95 "
+            f"{_s(s['label_p95_s'])} ({s['labels_acknowledged']}/{s['labels']} acknowledged); "
+            f"{s['wrong']} misread, {s['exceptions']} exceptions, "
+            f"{s['projector_refreshes']} wall refreshes"
         )
-        print(json.dumps(summary))
+        for exception in report.exceptions[:5]:
+            print("   ", exception)
+        print(json.dumps(s))
+
+
+def _s(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds:.3f} s"
 
 
 if __name__ == "__main__":

@@ -16,7 +16,9 @@ from typing import NoReturn, TextIO
 
 import numpy as np
 
+from mnist_core.class_commands import add_class_commands, run_class
 from mnist_core.runs.events import BatchEnd, EpochEnd, Event, RunStarted
+from mnist_core.serving.drawings import DrawingRefused, check_pixels, too_many_pixels
 from mnist_core.serving.evaluation import evaluate
 from mnist_core.serving.model_files import (
     BUNDLED_MODEL,
@@ -26,6 +28,8 @@ from mnist_core.serving.model_files import (
     save_model,
 )
 from mnist_core.serving.reading import read_drawing
+from mnist_core.storage.database import StorageError
+from mnist_core.storage.export import ExportError
 from mnist_core.training.mnist import load_mnist
 
 from .config import ENGINE_NAMES, INITS, LOSSES, OPTIMIZER_NAMES, OUTPUTS, ConfigError, parse_hidden
@@ -75,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("images", nargs="+", metavar="IMAGE")
     predict.add_argument("--model", default=str(BUNDLED_MODEL), help="default: bundled model")
     predict.add_argument("--json", action="store_true")
+
+    add_class_commands(commands)
     return parser
 
 
@@ -82,13 +88,19 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
         args = build_parser().parse_args(argv)
-        return {"train": _train, "evaluate": _evaluate, "predict": _predict}[args.command](
-            args, argv
-        )
+        commands = {"train": _train, "evaluate": _evaluate, "predict": _predict, "class": run_class}
+        return commands[args.command](args, argv)
     except UsageError as exc:
         print(f"error: {exc} (see python -m mnist_core --help)", file=sys.stderr)
         return 2
-    except (ConfigError, DataError, ModelFileError, FileExistsError) as exc:
+    except (
+        ConfigError,
+        DataError,
+        ModelFileError,
+        FileExistsError,
+        StorageError,
+        ExportError,
+    ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -241,14 +253,20 @@ def _predict(args: argparse.Namespace, argv: list[str]) -> int:
 
 
 def read_image(path: str) -> np.ndarray:
-    """A PNG or JPEG as a greyscale or RGBA array, whatever mode it was saved in."""
+    """A PNG or JPEG as a greyscale or RGBA array, whatever mode it was saved in; its size
+    is checked from its header before its pixels are decoded."""
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(path) as img:
+            check_pixels(path, *img.size)
             has_alpha = img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info
             return np.asarray(img.convert("RGBA" if has_alpha else "L"))
     except FileNotFoundError:
         raise UsageError(f"no image at {path}") from None
+    except DrawingRefused as exc:
+        raise UsageError(str(exc)) from None
+    except Image.DecompressionBombError:  # Pillow's own limit, far above ours
+        raise UsageError(too_many_pixels(path)) from None
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise UsageError(f"cannot read {path} as an image: {exc}") from None

@@ -12,3 +12,19 @@ DEFAULT_MODELS_DIR = Path(__file__).resolve().parent.parent / "saved_models"
 def models_dir() -> Path:
     """Where the Train page saves models: $DIGITLAB_MODELS_DIR, else ./saved_models."""
     return Path(os.environ.get(ENV_MODELS_DIR) or DEFAULT_MODELS_DIR)
+
+
+ENV_DATA_DIR = "DIGITLAB_DATA_DIR"
+ENV_DATABASE_URL = "DIGITLAB_DATABASE_URL"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATABASE_FILE = "digitlab.db"
+
+
+def data_dir() -> Path:
+    """The app's own data (the class's drawings): $DIGITLAB_DATA_DIR, else ./data."""
+    return Path(os.environ.get(ENV_DATA_DIR) or DEFAULT_DATA_DIR)
+
+
+def database_url() -> str:
+    """$DIGITLAB_DATABASE_URL (PostgreSQL, for several app servers), else SQLite in data_dir()."""
+    return os.environ.get(ENV_DATABASE_URL) or f"sqlite:///{data_dir() / DATABASE_FILE}"

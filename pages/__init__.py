@@ -6,16 +6,21 @@ skips __init__.py.
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import streamlit as st
 
-from mnist_core.presentation.model_picker import ModelChoice
+from mnist_core.locations import database_url, models_dir
+from mnist_core.presentation.model_picker import BUNDLED_KEY, ModelChoice, model_menu
 from mnist_core.runs.registry import TrainingRegistry
-from mnist_core.serving.model_files import load_model
+from mnist_core.serving.model_files import ModelFileError, load_model
 from mnist_core.serving.network import MLP
+from mnist_core.storage.database import open_database
+from mnist_core.storage.drawings import ClassDrawings
 
 APP_RAN = "_digit_lab_app_ran"
+SESSION_ID = "_digit_lab_session"
 
 
 def navigation():
@@ -24,6 +29,7 @@ def navigation():
         [
             st.Page("pages/draw.py", title="Draw", icon=":material/draw:", default=True),
             st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
+            st.Page("pages/class.py", title="Class", icon=":material/groups:", url_path="class"),
         ]
     )
 
@@ -41,6 +47,37 @@ def through_app() -> None:
         st.rerun()
 
 
+def class_store() -> ClassDrawings:
+    """The class's drawings, shared by every session; raises StorageError with a sentence."""
+    return _class_store(database_url())
+
+
+@st.cache_resource
+def _class_store(url: str) -> ClassDrawings:
+    # A database that cannot be opened raises, and is not cached: the next visit tries again.
+    return ClassDrawings(open_database(url))
+
+
+def session_id() -> str:
+    """An anonymous id for this browser session: the class's drawings carry no names."""
+    return st.session_state.setdefault(SESSION_ID, uuid.uuid4().hex)
+
+
+def pick_model(label: str, key: str, help: str) -> ModelChoice:
+    """The model picker both pages use: the same list, the bundled model first, and a line
+    naming any saved file left out of it and why."""
+    menu = model_menu(models_dir(), registry().runs())
+    choices = {c.key: c for c in menu.choices}
+    if st.session_state.get(key) not in choices:
+        st.session_state[key] = BUNDLED_KEY
+    picked = st.selectbox(
+        label, list(choices), format_func=lambda k: choices[k].label, key=key, help=help
+    )
+    if menu.left_out:
+        st.caption("Left out of the list: " + " ".join(f"{why}." for _, why in menu.left_out))
+    return choices[picked]
+
+
 @st.cache_resource
 def registry() -> TrainingRegistry:
     """Every session of this server sees the same runs and the same waiting line."""
@@ -48,15 +85,29 @@ def registry() -> TrainingRegistry:
 
 
 @st.cache_resource(max_entries=16)
-def _load(path: str, modified: float) -> MLP:
+def _load(path: str, modified: float) -> MLP | str:
+    """The network, or why the file cannot be used: a bad file is not read on every stroke."""
     del modified  # part of the cache key: a replaced file is read again
-    return load_model(path).network
+    try:
+        return load_model(path).network
+    except ModelFileError as exc:
+        return str(exc)
 
 
 def network_for(choice: ModelChoice) -> MLP | None:
-    """The weights behind a picker entry; a training run's are its latest snapshot."""
+    """The weights behind a picker entry; a training run's are its latest snapshot.
+
+    Raises ModelFileError, with the reason, for a file that cannot be used (any more).
+    """
     if choice.run_id is not None:
         run = registry().get(choice.run_id)
         return None if run is None else run.live_network
     path = Path(choice.path)
-    return _load(str(path), path.stat().st_mtime)
+    try:
+        modified = path.stat().st_mtime
+    except OSError:
+        raise ModelFileError(f"{path.name} is no longer there") from None
+    loaded = _load(str(path), modified)
+    if isinstance(loaded, str):
+        raise ModelFileError(loaded)
+    return loaded

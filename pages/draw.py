@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
-from mnist_core.locations import models_dir
 from mnist_core.presentation.charts import activation_heatmap, probability_frame, probability_spec
-from mnist_core.presentation.model_picker import BUNDLED_KEY, ModelChoice, model_choices
 from mnist_core.presentation.pictures import enlarge, weight_image
 from mnist_core.serving import reading as rd
-from pages import network_for, registry, through_app
+from mnist_core.serving.drawings import DrawingRefused, canvas_pixels
+from mnist_core.serving.model_files import ModelFileError
+from mnist_core.storage.database import StorageError
+from mnist_core.storage.drawings import NewDrawing
+from pages import class_store, network_for, pick_model, registry, session_id, through_app
 
 through_app()
 
 CANVAS = 280
+CANVAS_GENERATION = "canvas_generation"  # a new number gives a new, blank canvas
+PENDING = "_label_pending"  # the reading and drawing a label would keep
+KEPT = "_label_kept"  # this session's last kept drawing
+LABEL_ERROR = "_label_error"
+
+
+class Kept(NamedTuple):
+    id: int
+    label: int
+    total: int  # the class's drawings after this one was kept
+
+
 TOP_UNITS = 8
 
 st.title("Draw a digit")
@@ -24,20 +40,11 @@ st.caption(
     "the drawing is shrunk to 28x28 pixels, the way the MNIST digits it learnt from were made."
 )
 
-choices = {c.key: c for c in model_choices(models_dir(), registry().runs())}
-if st.session_state.get("model") not in choices:
-    st.session_state["model"] = BUNDLED_KEY
-
 picker_col, brush_col = st.columns([5, 6], gap="large")
-choice: ModelChoice = choices[
-    picker_col.selectbox(
-        "Model",
-        list(choices),
-        format_func=lambda key: choices[key].label,
-        key="model",
-        help="The bundled model, runs trained on the Train page, and saved models.",
+with picker_col:
+    choice = pick_model(
+        "Model", "model", "The bundled model, runs trained on the Train page, and saved models."
     )
-]
 brush = brush_col.slider(
     "Brush width",
     8,
@@ -96,6 +103,78 @@ def inside(reading: rd.Reading, network) -> None:
         )
 
 
+def label_area(reading: rd.Reading, drawing: np.ndarray | None) -> None:
+    """Under the reading: one tap tells the network the truth, and the drawing is kept."""
+    # A fixed height, so what follows does not jump as the controls come and go.
+    with st.container(height=170, border=False):
+        error = st.session_state.pop(LABEL_ERROR, None)
+        if error:
+            st.error(error)
+        if reading.verdict in (rd.CONFIDENT, rd.UNSURE) and drawing is not None:
+            st.session_state[PENDING] = (reading, drawing, choice.label)
+            st.button("Right", on_click=keep_right, type="primary", icon=":material/check:")
+            st.segmented_control(
+                "No, it's a",
+                [str(digit) for digit in range(10)],
+                key=f"truth-{st.session_state.get(CANVAS_GENERATION, 0)}",
+                on_change=keep_choice,
+                help="Was it wrong? Tap the digit you meant. Either answer adds your drawing "
+                "to the class's collection.",
+            )
+            return
+        st.session_state.pop(PENDING, None)
+        kept = st.session_state.get(KEPT)
+        if kept is not None:
+            with st.container(key="labelled"):
+                st.success(
+                    f"Kept: your {kept.label} is in the class's collection, which now has "
+                    f"{kept.total:,} digit{'s' if kept.total != 1 else ''}. Draw the next one!"
+                )
+                st.button("Take it back", on_click=take_back, icon=":material/undo:")
+        elif reading.verdict == rd.BLANK:
+            st.caption("When it has read your digit, tell it whether it was right.")
+
+
+def keep_right() -> None:
+    pending = st.session_state.get(PENDING)
+    if pending is not None:
+        keep(pending[0].digit)
+
+
+def keep_choice() -> None:
+    value = st.session_state.get(f"truth-{st.session_state.get(CANVAS_GENERATION, 0)}")
+    if value is not None:
+        keep(int(value))
+
+
+def keep(label: int) -> None:
+    """Keep the drawing just read with its true label, then clear the canvas for the next."""
+    pending = st.session_state.pop(PENDING, None)
+    if pending is None:
+        return
+    reading, drawing, model = pending
+    try:
+        store = class_store()
+        kept_id = store.add(NewDrawing.from_reading(reading, drawing, label, model, session_id()))
+        total = store.count()
+    except StorageError as exc:
+        st.session_state[LABEL_ERROR] = str(exc)
+        return
+    st.session_state[KEPT] = Kept(kept_id, label, total)
+    st.session_state[CANVAS_GENERATION] = st.session_state.get(CANVAS_GENERATION, 0) + 1
+
+
+def take_back() -> None:
+    kept = st.session_state.pop(KEPT, None)
+    if kept is None:
+        return
+    try:
+        class_store().take_back(kept.id, session_id())
+    except StorageError as exc:
+        st.session_state[KEPT] = kept
+        st.session_state[LABEL_ERROR] = str(exc)
+
+
 def chosen_run_is_training() -> bool:
     if choice.run_id is None:
         return False
@@ -113,10 +192,11 @@ def drawing_area() -> None:
     if live and not chosen_run_is_training():
         st.rerun()  # training has ended: stop polling
     left, right = st.columns([5, 6], gap="large")
+    canvas_key = f"canvas-{st.session_state.get(CANVAS_GENERATION, 0)}"
     with left:
         # Above the canvas, this line also leaves room for the toolbar that floats over it.
         st.caption("Hover over the canvas for its toolbar: undo a stroke, or clear it all.")
-        canvas = st_canvas(
+        st_canvas(
             stroke_width=brush,
             stroke_color="#FFFFFF",
             background_color="#000000",
@@ -124,27 +204,46 @@ def drawing_area() -> None:
             height=CANVAS,
             drawing_mode="freedraw",
             return_image_data=True,
-            key="canvas",
+            key=canvas_key,
         )
-    network = network_for(choice)
-    drawing = canvas.image_data
+    problem = ""
+    try:
+        network = network_for(choice)
+    except ModelFileError as exc:
+        network, problem = None, f"This model cannot be used: {exc}. Pick another one."
+    try:
+        drawing = canvas_pixels(sent_drawing(canvas_key), CANVAS, CANVAS)
+    except DrawingRefused as exc:
+        drawing, problem = None, problem or str(exc)
     if network is None or drawing is None:
         reading = rd.Reading(rd.BLANK, None, None)
     else:
         reading = rd.read_drawing(network, drawing)
     with right:
-        show_reading(reading, network)
+        show_reading(reading, network, drawing, problem)
 
 
-def show_reading(reading: rd.Reading, network) -> None:
+def sent_drawing(canvas_key: str) -> object:
+    """The canvas's PNG data URL as the browser sent it: checked before anything decodes it."""
+    state = st.session_state.get(canvas_key)
+    drawing = state.get("drawing") if isinstance(state, dict) else None
+    return drawing.get("data") if isinstance(drawing, dict) else None
+
+
+def show_reading(
+    reading: rd.Reading, network, drawing: np.ndarray | None, problem: str = ""
+) -> None:
     """The verdict, the ten probabilities, the 28x28 input, and a look inside."""
     # A fixed height, so the chart below does not jump when the first stroke lands.
     with st.container(key="prediction", height=210, border=False):
-        if network is None:
+        if problem:
+            st.warning(problem)
+        elif network is None:
             st.markdown("### This run has no weights yet")
             st.caption("Training is starting; predictions appear with its first steps.")
         else:
             describe(reading)
+    label_area(reading, drawing)
     if choice.run_id is not None and network is not None:
         run = registry().get(choice.run_id)
         st.caption(f"Run {run.id}: weights after step {run.live_step} ({run.state}).")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from mnist_core.config import (
@@ -30,7 +32,9 @@ from mnist_core.presets import PRESETS
 from mnist_core.runs.registry import RunView
 from mnist_core.runs.saving import save_run
 from mnist_core.runs.states import DIVERGED, STOPPED
-from mnist_core.serving.model_files import list_models, model_bytes
+from mnist_core.serving.model_files import SUFFIX, model_bytes
+from mnist_core.serving.model_listing import list_models
+from mnist_core.serving.model_names import MAX_NAME_LENGTH, clean_model_name
 from pages import registry, through_app
 
 through_app()
@@ -230,12 +234,19 @@ def current_run_id() -> int | None:
     """This tab's run; after a refresh, the run in the address, else the newest active one."""
     if "run_id" in st.session_state:
         return st.session_state["run_id"]
-    wanted = st.query_params.get("run")
+    wanted = run_number(st.query_params.get("run"))
     runs = registry().runs()
-    if wanted and wanted.isdigit() and any(r.id == int(wanted) for r in runs):
-        return int(wanted)
+    if wanted is not None and any(r.id == wanted for r in runs):
+        return wanted
     newest = [r for r in runs if r.active] or runs
     return newest[0].id if newest else None
+
+
+def run_number(text: str | None) -> int | None:
+    """A run id from the address; anything else ("²", a 5000-digit number) names no run."""
+    if text and len(text) <= 9 and text.isascii() and text.isdigit():
+        return int(text)
+    return None
 
 
 def live_view(run_id: int, polling: bool) -> None:
@@ -282,7 +293,7 @@ def result_view(run: RunView) -> None:
     left, right = st.columns(2)
     left.altair_chart(confusion_chart(run.result.evaluation.confusion), width="stretch")
     with right:
-        wrong = len(run.result.evaluation.misclassified)
+        wrong = run.result.evaluation.wrong
         st.markdown(f"**Some test digits it got wrong** ({wrong:,} in all)")
         mistakes = run.mistakes
         if mistakes is not None and len(mistakes.labels):
@@ -294,7 +305,30 @@ def result_view(run: RunView) -> None:
                     for t, p in zip(mistakes.labels[shown], mistakes.predicted[shown])
                 ],
             )
-    save_panel(run)
+    if run.result.network is None:
+        st.caption(
+            "Only the last few runs keep their weights, to spare the server's memory: this "
+            "one's are gone, so it can no longer be saved or drawn with."
+        )
+    else:
+        save_panel(run)
+
+
+@st.cache_resource(max_entries=2, ttl=600, show_spinner=False)
+def model_download(run_id: int, name: str) -> bytes:
+    """A run's model file, built only when someone asks for it, and kept for a repeat."""
+    run = registry().get(run_id)
+    if run is None or run.result is None or run.result.network is None:
+        raise ValueError(f"run {run_id} no longer has weights to download")
+    return model_bytes(run.result.network, run.result.metadata(name=name, preset=run.preset))
+
+
+def file_name(name: str) -> str:
+    """The download's file name: the typed name made safe, as saving makes it."""
+    try:
+        return clean_model_name(name) + SUFFIX
+    except ValueError:
+        return "model" + SUFFIX
 
 
 def save_panel(run: RunView) -> None:
@@ -308,11 +342,10 @@ def save_panel(run: RunView) -> None:
             st.error(f"Not saved: {exc}")
         else:
             st.success(f"Saved as {path.name}. Pick it in the Draw page's model list.")
-    metadata = run.result.metadata(name=name, preset=run.preset)
     download_col.download_button(
         "Download",
-        data=model_bytes(run.result.network, metadata),
-        file_name=f"{name.strip() or 'model'}.npz",
+        data=functools.partial(model_download, run.id, name.strip()[:MAX_NAME_LENGTH]),
+        file_name=file_name(name),
         mime="application/octet-stream",
         key=f"download-{run.id}",
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import itertools
 import os
 from pathlib import Path
@@ -32,6 +34,13 @@ def full_mnist_path() -> Path:
     if not path or not Path(path).is_file():
         pytest.skip("the full MNIST set is not available (set MNIST_PATH)")
     return Path(path)
+
+
+def run_async(coroutine):
+    """Run a coroutine to its end from a test, in a thread of its own: once the browser tests
+    have started Playwright, its sync API holds this thread's event loop."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def canvas_drawing(
@@ -82,10 +91,20 @@ def models_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_url(models_dir):
+def app_data_dir(tmp_path_factory) -> Path:
+    """The browser tests' app keeps the class's drawings here, never in the real data folder."""
+    return tmp_path_factory.mktemp("app_data")
+
+
+@pytest.fixture(scope="session")
+def app_url(models_dir, app_data_dir):
     from benchmarks.app_server import running_app
 
-    env = {"MNIST_PATH": str(SMALL_MNIST), "DIGITLAB_MODELS_DIR": str(models_dir)}
+    env = {
+        "MNIST_PATH": str(SMALL_MNIST),
+        "DIGITLAB_MODELS_DIR": str(models_dir),
+        "DIGITLAB_DATA_DIR": str(app_data_dir),
+    }
     ARTIFACTS.mkdir(exist_ok=True)
     with running_app(env, log=ARTIFACTS / "streamlit.log") as url:
         yield url

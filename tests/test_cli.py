@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from tests.bombs import black_png
 from tests.conftest import ROOT, SMALL_MNIST, canvas_drawing
+from tests.memory import MB
 
 
 def cli(*args, env=None):
@@ -109,3 +111,21 @@ def test_bad_input_gives_one_clear_line(args, expected):
     assert "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1, out.stderr
     assert expected in out.stderr
+
+
+@pytest.mark.parametrize(
+    "width, height, expected",
+    [
+        (14000, 14000, "far too many pixels"),  # beyond even Pillow's own limit
+        (5000, 4000, "5,000x4,000 pixels"),  # within Pillow's, beyond Digit Lab's
+    ],
+)
+def test_an_image_too_large_to_decode_gives_one_clear_line(tmp_path, width, height, expected):
+    image = tmp_path / "huge.png"
+    image.write_bytes(black_png(width, height))
+    assert image.stat().st_size < MB
+    out = cli("predict", str(image))
+    assert out.returncode != 0
+    assert "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+    assert f"huge.png has {expected}; Digit Lab reads images of up to 16 million" in out.stderr

@@ -4,9 +4,15 @@ import subprocess
 import sys
 import textwrap
 
+import numpy as np
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from mnist_core.presentation.model_picker import ModelChoice
+from mnist_core.serving.model_files import ModelFileError, save_model
+from pages import network_for
 from tests.conftest import ROOT
+from tests.test_network import random_mlp
 
 
 def draw_page() -> AppTest:
@@ -37,6 +43,39 @@ def test_saved_models_appear_newest_first(tmp_path, monkeypatch):
     monkeypatch.setenv("DIGITLAB_MODELS_DIR", str(tmp_path))
     options = draw_page().selectbox(key="model").options
     assert [o.split(" ")[0] for o in options[1:]] == ["newer", "older"]
+
+
+def test_odd_metadata_or_damaged_weights_never_break_the_page(tmp_path, monkeypatch):
+    save_model(tmp_path / "odd.npz", random_mlp(), {"name": "odd", "metrics": "n/a"})
+    save_model(tmp_path / "high.npz", random_mlp(), {"metrics": {"test_accuracy": "high"}})
+    damaged = save_model(tmp_path / "damaged.npz", random_mlp(), {"name": "damaged"})
+    with np.load(damaged) as npz:
+        arrays = {key: npz[key] for key in npz.files}
+    np.savez(damaged, **{**arrays, "b0": arrays["b0"] + 1})  # the checksum no longer fits
+    (tmp_path / "junk.npz").write_text("not a model")
+    monkeypatch.setenv("DIGITLAB_MODELS_DIR", str(tmp_path))
+
+    at = draw_page()
+    assert not at.exception
+    picker = at.selectbox(key="model")
+    files = [o for o in picker.options if not o.startswith(("Bundled model", "Run "))]
+    assert {o.split(" (")[0] for o in files} == {"odd", "high", "damaged"}
+    assert all("untested" in o for o in files)
+    captions = " ".join(c.value for c in at.caption)
+    assert "Left out of the list: junk.npz is not a Digit Lab model file" in captions
+
+    picker.set_value("file:damaged.npz").run()
+    assert not at.exception
+    assert at.warning[0].value.startswith(
+        "This model cannot be used: damaged.npz is damaged: b0 does not match its checksum"
+    )
+
+
+def test_a_model_file_gone_after_listing_is_a_refusal_not_a_crash(tmp_path):
+
+    gone = ModelChoice("file:gone.npz", "gone", path=tmp_path / "gone.npz")
+    with pytest.raises(ModelFileError, match=r"gone\.npz is no longer there"):
+        network_for(gone)
 
 
 def test_the_page_never_loads_tensorflow():

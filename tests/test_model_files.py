@@ -4,6 +4,9 @@ import hashlib
 import json
 import os
 import pickle
+import re
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,11 +14,13 @@ import pytest
 from mnist_core.serving.model_files import (
     BUNDLED_MODEL,
     ModelFileError,
-    list_models,
     load_model,
     read_metadata,
     save_model,
 )
+from mnist_core.serving.model_listing import list_models, scan_models
+from tests.bombs import npz_bomb
+from tests.memory import MB, peak_growth
 from tests.test_network import random_mlp
 
 
@@ -52,18 +57,46 @@ def test_writes_leave_no_temporary_files(tmp_path):
     assert os.listdir(tmp_path) == ["m.npz"]
 
 
-def test_a_failed_write_leaves_the_old_file_intact(tmp_path, monkeypatch):
+def test_a_model_file_is_never_written_in_place(tmp_path, monkeypatch):
+    """Every open of the final name is watched (audit hooks see all of them): it must never
+    be opened for writing, only linked or renamed into place once whole, so a crash or a
+    full disk halfway through leaves the old file as it was."""
     path = save_model(tmp_path / "m.npz", random_mlp(seed=1), {"name": "old"})
+    fresh = tmp_path / "fresh.npz"
     before = path.read_bytes()
+    seen, watching = [], [True]
 
-    def disk_full(*args, **kwargs):
+    def audit(event, args):
+        if watching[0] and event in ("open", "os.rename", "os.link"):
+            seen.append((event, args))
+
+    def disk_full(fd):  # after the bytes are written, before they are put in place
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(np, "savez", disk_full)
-    with pytest.raises(OSError, match="No space"):
+    sys.addaudithook(audit)  # cannot be removed; it stops recording below
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(os, "fsync", disk_full)
+            with pytest.raises(OSError, match="No space"):
+                save_model(path, random_mlp(seed=2), {"name": "new"}, overwrite=True)
+        assert path.read_bytes() == before
+        assert os.listdir(tmp_path) == ["m.npz"]
         save_model(path, random_mlp(seed=2), {"name": "new"}, overwrite=True)
-    assert path.read_bytes() == before
-    assert os.listdir(tmp_path) == ["m.npz"]
+        save_model(fresh, random_mlp(seed=3), {"name": "fresh"})
+    finally:
+        watching[0] = False
+    written = [
+        args[0]
+        for event, args in seen
+        if event == "open"
+        and isinstance(args[0], str | os.PathLike)
+        and Path(args[0]) in (path, fresh)
+        and args[2] & (os.O_WRONLY | os.O_RDWR)
+    ]
+    assert written == []
+    placed = {Path(args[1]) for event, args in seen if event != "open"}
+    assert {path, fresh} <= placed
+    assert read_metadata(path)["name"] == "new" and read_metadata(fresh)["name"] == "fresh"
 
 
 def rewrite(path, **changes):
@@ -161,6 +194,31 @@ def test_newer_format_version_is_refused(model_path):
         load_model(model_path)
 
 
+@pytest.mark.parametrize(
+    "key, dtype, shape, message",
+    [
+        ("W0", "<f4", (784, 1_000_000), "layer 0 weights have shape (784, 1000000), but"),
+        ("metadata", "<U200000000", (), "metadata is larger than 16 MiB"),
+    ],
+)
+def test_a_file_that_unpacks_to_gigabytes_is_refused_before_it_unpacks(
+    model_path, key, dtype, shape, message
+):
+    npz_bomb(model_path, arrays_of(model_path), key, dtype, shape)  # 3.1 GB or 0.8 GB
+    assert model_path.stat().st_size < 4 * MB
+    with peak_growth() as growth, pytest.raises(ModelFileError, match=re.escape(message)):
+        load_model(model_path)
+    assert growth() < 50 * MB
+
+
+def test_metadata_that_promises_a_huge_network_is_refused(model_path):
+    meta = read_metadata(model_path)
+    meta["layers"] = [784, 4096, 4096, 4096, 4096, 10]
+    rewrite(model_path, metadata=np.array(json.dumps(meta)))
+    with pytest.raises(ModelFileError, match="holds 53,600,266 weights; Digit Lab reads"):
+        load_model(model_path)
+
+
 def test_missing_file_is_refused(tmp_path):
     with pytest.raises(ModelFileError, match="no model file"):
         load_model(tmp_path / "nope.npz")
@@ -177,6 +235,20 @@ def test_listing_is_newest_first_and_skips_bad_files(tmp_path):
     infos = list_models(tmp_path)
     assert [i.name for i in infos] == ["new", "old"]
     assert infos[0].test_accuracy == 0.97
+
+
+def test_odd_metadata_reads_as_unknown_and_unreadable_files_say_why(tmp_path):
+    odd = {"metrics": "n/a", "history": {"loss": "none"}, "config": [1], "status": 3}
+    save_model(tmp_path / "a.npz", random_mlp(), {"name": "a", **odd})
+    save_model(tmp_path / "b.npz", random_mlp(), {"name": 5, "metrics": {"test_accuracy": "high"}})
+    (tmp_path / "junk.npz").write_text("not a model")
+    scan = scan_models(tmp_path)
+    assert sorted((i.name, i.test_accuracy, i.status, i.losses) for i in scan.usable) == [
+        ("a", None, "saved", ()),
+        ("b", None, "saved", ()),
+    ]
+    assert [name for name, _ in scan.refused] == ["junk.npz"]
+    assert scan.refused[0][1].startswith("junk.npz is not a Digit Lab model file")
 
 
 def test_bundled_model_loads_and_documents_itself():

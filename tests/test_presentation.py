@@ -23,7 +23,7 @@ from mnist_core.presentation.describe import (
     seconds_left,
     status_text,
 )
-from mnist_core.presentation.model_picker import model_choices
+from mnist_core.presentation.model_picker import model_menu
 from mnist_core.presentation.pictures import enlarge, weight_image
 from mnist_core.presentation.smoothing import smoothed
 from mnist_core.runs.events import BatchEnd, EpochEnd, RunStarted
@@ -138,7 +138,7 @@ def test_a_finished_run_saves_once_and_appears_in_the_picker(tmp_path, small_mni
     assert saved.metadata["history"]["loss"] == [[1, 2.3], [2, 2.1]]
     with pytest.raises(FileExistsError, match="already exists"):
         save_run(run, "Class demo", tmp_path)
-    choices = model_choices(tmp_path, [run])
+    choices = model_menu(tmp_path, [run]).choices
     assert [c.key for c in choices] == ["bundled", "run:3", "file:Class-demo.npz"]
     rows = comparison_rows([run], [])
     assert rows[0]["test accuracy"] == run.result.evaluation.accuracy
@@ -170,5 +170,5 @@ def test_pictures_have_visible_pixels():
 
 def test_save_model_for_picker_listing(tmp_path):
     save_model(tmp_path / "x.npz", random_mlp(), {"name": "x", "metrics": {"test_accuracy": 0.5}})
-    choices = model_choices(tmp_path, [])
+    choices = model_menu(tmp_path, []).choices
     assert choices[1].label.startswith("x (50.0%")

@@ -16,6 +16,14 @@ def train_page(monkeypatch, tmp_path) -> AppTest:
     return at
 
 
+def train_page_at(address_run: str) -> AppTest:
+    """The Train page as a visitor opening /train?run=... sees it."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["run"] = address_run
+    at.run()
+    return at.switch_page("pages/train.py").run()
+
+
 def texts(at: AppTest) -> str:
     return " ".join(m.value for m in at.markdown)
 
@@ -100,3 +108,55 @@ def test_a_run_that_diverges_says_where_and_what_to_try(train_page):
     errors = " ".join(e.value for e in at.error)
     assert "NaN or infinite at step" in errors and "ten times smaller (1)" in errors
     assert "Test accuracy" in texts(at)
+
+
+@pytest.fixture
+def fake_runs(monkeypatch, tmp_path):
+    """Finished runs on the page's own registry, from a fake training process (no TensorFlow)."""
+    from mnist_core.runs import registry as registry_module
+    from pages import registry
+    from tests import fake_training as fake
+
+    monkeypatch.setattr(registry_module, "train_in_child", fake.fake_child)
+    monkeypatch.setenv("DIGITLAB_MODELS_DIR", str(tmp_path))
+
+    def finished(count: int) -> list[int]:
+        ids = [registry().submit(fake.config(fake.FINISH), "fake") for _ in range(count)]
+        assert all(registry().wait(run_id, timeout=120).state == "finished" for run_id in ids)
+        return ids
+
+    return finished
+
+
+@pytest.mark.parametrize("address_run", ["²", "9" * 5000, "1e3"])
+def test_an_odd_run_number_in_the_address_names_no_run(fake_runs, address_run):
+    (run_id,) = fake_runs(1)  # with no run at all, the address is never read
+    at = train_page_at(address_run)
+    assert not at.exception
+    assert f"Run {run_id}: fake" in texts(at)  # the newest run, as without an address
+
+
+def test_the_download_is_built_only_when_asked_for(fake_runs, monkeypatch):
+    from mnist_core.serving import model_files
+
+    (run_id,) = fake_runs(1)
+    built = []
+    real = model_files.model_bytes
+    monkeypatch.setattr(model_files, "model_bytes", lambda *a: built.append(a) or real(*a))
+    at = train_page_at(str(run_id))
+    at.run()
+    at.text_input(key=f"name-{run_id}").set_value("a/b\nc").run()
+    assert not at.exception
+    assert at.get("download_button")[0].proto.label == "Download"
+    assert built == []  # a rerun costs no serialising: the file is made on a click
+
+
+def test_a_run_past_the_last_few_shows_its_figures_but_no_longer_its_weights(fake_runs):
+    from mnist_core.runs.registry import KEEP_NETWORKS
+
+    oldest, *_ = fake_runs(KEEP_NETWORKS + 1)
+    at = train_page_at(str(oldest))
+    assert not at.exception
+    assert "Test accuracy" in texts(at)
+    assert any("this one's are gone" in c.value for c in at.caption)
+    assert not at.get("download_button") and f"save-{oldest}" not in [b.key for b in at.button]

@@ -155,7 +155,9 @@ def accuracy_spec() -> dict:
     return without_data(accuracy_chart(accuracy_frame([])))
 
 
-def confusion_chart(confusion: np.ndarray) -> alt.LayerChart:
+def confusion_chart(
+    confusion: np.ndarray, title: str = "Confusion matrix (test set)"
+) -> alt.LayerChart:
     """Which digit was read as which: the diagonal is right, everything else a mistake."""
     rows = [
         {"true": str(t), "read as": str(p), "count": int(confusion[t, p]), "right": t == p}
@@ -175,7 +177,7 @@ def confusion_chart(confusion: np.ndarray) -> alt.LayerChart:
         text="count:Q",
         color=alt.condition("datum.right", alt.value("white"), alt.value("black")),
     )
-    return (cells + labels).properties(title="Confusion matrix (test set)", height=380)
+    return (cells + labels).properties(title=title, height=380)
 
 
 def comparison_chart(curves: dict[str, list[list[float]]]) -> alt.Chart:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mnist_core.runs.registry import RunView
 from mnist_core.runs.states import QUEUED, RUNNING, STARTING
-from mnist_core.serving.model_files import ModelInfo, read_metadata
+from mnist_core.serving.model_listing import ModelInfo
 
 
 def status_text(run: RunView) -> str:
@@ -58,15 +58,23 @@ def format_duration(seconds: float) -> str:
 
 
 def _settings(config: dict) -> dict:
+    """The settings columns; a saved file's may hold anything, so each is checked."""
+    hidden = config.get("hidden")
+    layers = hidden if isinstance(hidden, list) and all(type(n) is int for n in hidden) else None
+
+    def of(key: str, kind: type) -> object:
+        value = config.get(key)
+        return value if isinstance(value, kind) and not isinstance(value, bool) else None
+
     return {
-        "layers": "-".join(map(str, [784, *config.get("hidden", []), 10])),
-        "optimizer": config.get("optimizer"),
-        "learning rate": config.get("learning_rate"),
-        "loss": config.get("loss"),
-        "batch": config.get("batch_size"),
-        "epochs": config.get("epochs"),
-        "augment": config.get("augment"),
-        "engine": config.get("engine"),
+        "layers": None if layers is None else "-".join(map(str, [784, *layers, 10])),
+        "optimizer": of("optimizer", str),
+        "learning rate": of("learning_rate", int | float),
+        "loss": of("loss", str),
+        "batch": of("batch_size", int),
+        "epochs": of("epochs", int),
+        "augment": config.get("augment") if isinstance(config.get("augment"), bool) else None,
+        "engine": of("engine", str),
     }
 
 
@@ -86,16 +94,14 @@ def comparison_rows(runs: list[RunView], saved: list[ModelInfo]) -> list[dict]:
             }
         )
     for info in saved:
-        meta = read_metadata(info.path)
-        losses = meta.get("history", {}).get("loss", [])
         rows.append(
             {
                 "name": f"Saved: {info.name}",
-                "state": meta.get("status", "saved"),
-                **_settings(meta.get("config", {})),
+                "state": info.status,
+                **_settings(info.config),
                 "test accuracy": info.test_accuracy,
-                "final loss": losses[-1][1] if losses else None,
-                "seconds": meta.get("metrics", {}).get("train_seconds"),
+                "final loss": info.losses[-1][1] if info.losses else None,
+                "seconds": info.train_seconds,
             }
         )
     return rows
@@ -105,7 +111,6 @@ def loss_curves(runs: list[RunView], saved: list[ModelInfo]) -> dict[str, list[l
     """Each run's and saved model's (step, loss) points, by the name the table uses."""
     curves = {f"Run {r.id}: {r.name}": [list(p) for p in r.losses] for r in runs if r.losses}
     for info in saved:
-        losses = read_metadata(info.path).get("history", {}).get("loss", [])
-        if losses:
-            curves[f"Saved: {info.name}"] = losses
+        if info.losses:
+            curves[f"Saved: {info.name}"] = [list(p) for p in info.losses]
     return curves

@@ -9,12 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mnist_core.runs.registry import RunView
-from mnist_core.serving.model_files import (
-    BUNDLED_MODEL,
-    ModelInfo,
-    list_models,
-    read_metadata,
-)
+from mnist_core.serving.model_files import BUNDLED_MODEL, read_metadata
+from mnist_core.serving.model_listing import ModelInfo, model_info, scan_models
 
 BUNDLED_KEY = "bundled"
 
@@ -27,8 +23,16 @@ class ModelChoice:
     run_id: int | None = None
 
 
-def model_choices(folder: Path, runs: list[RunView]) -> list[ModelChoice]:
-    """The bundled model, this server's runs with weights, then saved files, newest first."""
+@dataclass(frozen=True)
+class ModelMenu:
+    choices: list[ModelChoice]
+    left_out: list[tuple[str, str]]  # (file name, why): files that cannot be used
+
+
+def model_menu(folder: Path, runs: list[RunView]) -> ModelMenu:
+    """The bundled model, this server's runs with weights, then saved files, newest first;
+    and the files left out of the list, with the reason, so a page can say so."""
+    scan = scan_models(folder)
     choices = [ModelChoice(BUNDLED_KEY, _bundled_label(), path=BUNDLED_MODEL)]
     for run in runs:
         if run.live_network is not None:
@@ -38,13 +42,13 @@ def model_choices(folder: Path, runs: list[RunView]) -> list[ModelChoice]:
             choices.append(ModelChoice(f"run:{run.id}", label, run_id=run.id))
     choices.extend(
         ModelChoice(f"file:{info.path.name}", _file_label(info), path=info.path)
-        for info in list_models(folder)
+        for info in scan.usable
     )
-    return choices
+    return ModelMenu(choices, scan.refused)
 
 
 def _bundled_label() -> str:
-    accuracy = read_metadata(BUNDLED_MODEL).get("metrics", {}).get("test_accuracy")
+    accuracy = model_info(BUNDLED_MODEL, read_metadata(BUNDLED_MODEL)).test_accuracy
     return f"Bundled model ({accuracy:.2%} on the test set)" if accuracy else "Bundled model"
 
 

@@ -1,9 +1,9 @@
 """The app's training process: TensorFlow runs here, never in the Streamlit server.
 
-The server starts `train_in_child` in a fresh (spawned) process and reads what it puts on
-the queue: every training event, weight snapshots, then one final message, `Finished` or
-`Failed`. Only `train_in_child`'s body imports the training side, and with it TensorFlow:
-the import contract in pyproject.toml allows exactly those two imports.
+The server starts `train_in_child` in a fresh (spawned) process and reads what it sends
+down a pipe (through an `Outbox`): every training event, weight snapshots, then one final
+message, `Finished` or `Failed`. Only `_train`'s body imports the training side, and with it
+TensorFlow: the import contract in pyproject.toml allows exactly those two imports.
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 
 from mnist_core.config import ConfigError, TrainConfig
 from mnist_core.dataset import DataError
 from mnist_core.serving.evaluation import Mistakes, sample_mistakes
 
+from .outbox import Outbox
 from .result import TrainResult
 
 
@@ -40,11 +42,19 @@ class ChildSettings:
     snapshot_every: float  # seconds between weight snapshots for live drawing
 
 
-def train_in_child(config: TrainConfig, settings: ChildSettings, outbox, stop_event) -> None:
-    """Entry point of the training process; everything it learns goes into `outbox`."""
+def train_in_child(
+    config: TrainConfig, settings: ChildSettings, connection: Connection, stop_event
+) -> None:
+    """Entry point of the training process; everything it learns goes down `connection`."""
     _exit_with_parent()
     if settings.niceness:
         os.nice(settings.niceness)
+    outbox = Outbox(connection)
+    outbox.close(last=_train(config, settings, outbox, stop_event))
+
+
+def _train(config: TrainConfig, settings: ChildSettings, outbox: Outbox, stop_event) -> object:
+    """Train, sending events as they come; returns the last message, Finished or Failed."""
     try:
         from mnist_core.training.mnist import load_mnist
         from mnist_core.training.train import limit_threads, train
@@ -58,13 +68,12 @@ def train_in_child(config: TrainConfig, settings: ChildSettings, outbox, stop_ev
             should_stop=stop_event.is_set,
             snapshot_every=settings.snapshot_every,
         )
-        mistakes = sample_mistakes(result.evaluation, data.x_test, data.y_test)
-        outbox.put(Finished(result, mistakes))
+        return Finished(result, sample_mistakes(result.evaluation, data.x_test, data.y_test))
     except (DataError, ConfigError) as exc:  # the user's to fix; the message says how
-        outbox.put(Failed(str(exc)))
+        return Failed(str(exc))
     except Exception as exc:  # the page shows the reason; the traceback goes to the log
         traceback.print_exc()
-        outbox.put(Failed(f"training crashed: {type(exc).__name__}: {exc}"))
+        return Failed(f"training crashed: {type(exc).__name__}: {exc}")
 
 
 def _exit_with_parent() -> None:

@@ -2,8 +2,11 @@
 
 The Streamlit server holds one `TrainingRegistry`. Each run trains in its own spawned child
 process (see process.py); a reader thread per run turns what the child sends into the run's
-state, which pages read as immutable `RunView`s from their own threads. No TensorFlow and
-no Streamlit here.
+state, which pages read as immutable `RunView`s from their own threads. The reader waits on
+the child's pipe and on the process itself, and the server keeps no write end of the pipe,
+so a child that dies, even halfway through a message, is noticed at once. Only the last few
+ended runs keep their networks: memory does not grow with every run a class makes.
+No TensorFlow and no Streamlit here.
 """
 
 from __future__ import annotations
@@ -12,17 +15,19 @@ import atexit
 import itertools
 import multiprocessing as mp
 import os
-import queue
 import threading
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from multiprocessing.connection import wait as wait_for_any
 from typing import Any
 
 from mnist_core.config import TrainConfig
 from mnist_core.serving.evaluation import Mistakes
 from mnist_core.serving.network import MLP
 
+from .endings import killed_message, unreadable_message
 from .events import BatchEnd, EpochEnd, RunEnded, RunStarted, WeightsSnapshot
 from .history import History
 from .process import ChildSettings, Failed, Finished, train_in_child
@@ -31,6 +36,7 @@ from .states import ACTIVE_STATES, FAILED, QUEUED, RUNNING, STARTING, STOPPED
 
 ENV_MAX_RUNS = "DIGITLAB_MAX_TRAININGS"
 ENV_THREADS = "DIGITLAB_TRAIN_THREADS"
+KEEP_NETWORKS = 5  # ended runs that keep their networks; older ones keep what the page shows
 
 
 @dataclass(frozen=True)
@@ -65,8 +71,9 @@ class _Run:
     view: RunView
     stop_event: Any = None  # multiprocessing.Event, set to ask the child to stop
     process: Any = None  # multiprocessing.Process
-    outbox: Any = None  # multiprocessing.Queue the child writes to
+    inbox: Any = None  # the read end of the pipe the child writes to
     history: History = field(default_factory=History)
+    ended: int = 0  # order in which runs ended, counted from 1; 0 while active
 
 
 class TrainingRegistry:
@@ -93,6 +100,7 @@ class TrainingRegistry:
         self._runs: dict[int, _Run] = {}
         self._waiting: list[int] = []
         self._ids = itertools.count(1)
+        self._endings = itertools.count(1)
         self._closed = False
         atexit.register(self.shutdown)
 
@@ -193,15 +201,16 @@ class TrainingRegistry:
         busy = sum(r.view.state in (STARTING, RUNNING) for r in self._runs.values())
         while self._waiting and busy < self.max_concurrent and not self._closed:
             run = self._runs[self._waiting.pop(0)]
-            run.outbox = self._context.Queue()
+            run.inbox, outgoing = self._context.Pipe(duplex=False)
             run.stop_event = self._context.Event()
             run.process = self._context.Process(
                 target=train_in_child,
-                args=(run.view.config, self.settings, run.outbox, run.stop_event),
+                args=(run.view.config, self.settings, outgoing, run.stop_event),
                 name=f"digit-lab-training-{run.view.id}",
                 daemon=True,
             )
             run.process.start()
+            outgoing.close()  # the child's copy is the only one: its death closes the pipe
             run.view = replace(run.view, state=STARTING)
             threading.Thread(
                 target=self._read, args=(run,), daemon=True, name=f"run-{run.view.id}-reader"
@@ -210,30 +219,40 @@ class TrainingRegistry:
 
     def _read(self, run: _Run) -> None:
         """Apply what the child sends until it ends, however it ends."""
-        while True:
-            try:
-                message = run.outbox.get(timeout=0.2)
-            except queue.Empty:
-                if run.process.is_alive():
-                    continue
-                try:  # it may have written its last words just before exiting
-                    message = run.outbox.get(timeout=1.0)
-                except queue.Empty:
-                    with self._lock:
-                        if run.view.active:
-                            self._finish(
-                                run,
-                                FAILED,
-                                "The training process ended unexpectedly "
-                                f"(exit code {run.process.exitcode}).",
-                            )
+        try:
+            while True:
+                # Ready when a message (or the end of the pipe) arrives, or the child exits.
+                if run.inbox not in wait_for_any([run.inbox, run.process.sentinel]):
+                    break  # exited, and nothing more can arrive
+                try:
+                    message = run.inbox.recv()
+                except (EOFError, OSError):  # OSError: the pipe ended inside a message
+                    break  # the child has gone
+                with self._lock:
+                    done = self._apply(run, message)
+                    self._changed.notify_all()
+                if done:
+                    run.process.join(timeout=10)
                     return
-            with self._lock:
-                done = self._apply(run, message)
-                self._changed.notify_all()
-            if done:
-                run.process.join(timeout=10)
-                return
+        except Exception as exc:  # a message that cannot be read: end the run, say why
+            traceback.print_exc()
+            run.process.terminate()
+            run.process.join(timeout=10)
+            self._end_early(run, unreadable_message(exc, run.view))
+            return
+        finally:
+            run.inbox.close()
+        run.process.join(timeout=10)
+        if run.process.is_alive():  # it closed its pipe yet lives on: it is of no use now
+            run.process.terminate()
+            run.process.join(timeout=10)
+        self._end_early(run, killed_message(run.process.exitcode, run.view))
+
+    def _end_early(self, run: _Run, message: str) -> None:
+        """A run whose child is gone without its last word fails; its live weights stay."""
+        with self._lock:
+            if run.view.active:
+                self._finish(run, FAILED, message)
 
     def _apply(self, run: _Run, message: object) -> bool:
         """Fold one message into the run; True when the run is over. Caller holds the lock."""
@@ -263,5 +282,16 @@ class TrainingRegistry:
 
     def _finish(self, run: _Run, state: str, message: str) -> None:
         run.view = replace(run.view, state=state, message=message)
+        run.ended = next(self._endings)
+        self._release_old_networks()
         self._start_waiting()
         self._changed.notify_all()
+
+    def _release_old_networks(self) -> None:
+        """Runs that ended before the last few keep only what the Train page shows."""
+        ended = sorted((r for r in self._runs.values() if r.ended), key=lambda r: -r.ended)
+        for run in ended[KEEP_NETWORKS:]:
+            if run.view.live_network is not None:  # a finished run's is its result's network
+                result = run.view.result
+                lean = None if result is None else result.without_network()
+                run.view = replace(run.view, live_network=None, result=lean)

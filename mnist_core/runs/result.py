@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mnist_core.config import TrainConfig
 from mnist_core.serving.evaluation import Evaluation
@@ -15,13 +15,17 @@ from .history import History
 class TrainResult:
     status: str  # finished, stopped or diverged
     message: str
-    network: MLP  # the last finite weights
+    network: MLP | None  # the last finite weights; None once let go (without_network)
     config: TrainConfig
     history: History
     evaluation: Evaluation  # on the test set
     seconds: float  # training time only
     samples_per_second: float
     data_source: str
+
+    def without_network(self) -> TrainResult:
+        """What an old run keeps: its figures, not its weights or per-image arrays."""
+        return replace(self, network=None, evaluation=self.evaluation.figures_only())
 
     def summary(self) -> dict:
         """The JSON the command line prints last."""

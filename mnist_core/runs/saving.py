@@ -14,6 +14,8 @@ def save_run(run: RunView, name: str, folder: Path) -> Path:
     """Save a finished run's network; refuses to replace an existing model."""
     if run.result is None:
         raise ValueError("this run has no result to save yet")
+    if run.result.network is None:
+        raise ValueError("this run's weights are no longer kept (only the last few runs keep them)")
     path = folder / f"{clean_model_name(name)}{SUFFIX}"
     if path.exists():
         raise FileExistsError(f"a model called {path.stem!r} already exists: choose another name")

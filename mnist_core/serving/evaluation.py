@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -19,12 +19,22 @@ class Evaluation:
     misclassified: np.ndarray  # indices into the evaluated images, in order
     predictions: np.ndarray
 
+    @property
+    def wrong(self) -> int:
+        """How many images it misread, from the confusion matrix (kept by figures_only)."""
+        return int(self.confusion.sum() - np.trace(self.confusion))
+
+    def figures_only(self) -> Evaluation:
+        """Without the per-image arrays, which only sampling the mistakes needs."""
+        empty = np.empty(0, np.int64)
+        return replace(self, misclassified=empty, predictions=empty)
+
     def to_dict(self) -> dict:
         return {
             "test_accuracy": self.accuracy,
             "per_class_accuracy": list(self.per_class_accuracy),
             "confusion": self.confusion.tolist(),
-            "misclassified": len(self.misclassified),
+            "misclassified": self.wrong,
         }
 
 

@@ -2,23 +2,31 @@
 
 A file is refused with a clear message unless it is exactly what this module writes:
 arrays W0, b0, W1, b1, ... that chain 784 -> ... -> 10, plus `metadata` (JSON) that agrees
-with them. Writes go to a temporary file in the same folder and are renamed into place, so
-a crash leaves either the old file or the new one, never half of one.
+with them. Nothing is decompressed before it is known to be small enough: a 3 MB file can
+hold gigabytes of zeros, so each array's .npy header is read first and its shape and type
+checked against the metadata (whose network size is bounded) before its data is read.
+Writes go to a temporary file in the same folder and are renamed into place, so a crash
+leaves either the old file or the new one, never half of one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
+import math
 import os
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+
+from mnist_core.config import INPUT_SIZE, MAX_HIDDEN_LAYERS, MAX_PARAMETERS, NUM_CLASSES
 
 from .network import MLP
 
@@ -26,7 +34,8 @@ FORMAT = "digit-lab-mlp"
 FORMAT_VERSION = 1
 SUFFIX = ".npz"
 MAX_FILE_BYTES = 200 * 1024 * 1024
-READ_ERRORS = (ValueError, OSError, EOFError, zipfile.BadZipFile)
+MAX_METADATA_BYTES = 16 * 1024 * 1024  # as stored: numpy keeps 4 bytes per character
+READ_ERRORS = (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile)
 BUNDLED_MODEL = Path(__file__).resolve().parents[2] / "models" / "default.npz"
 
 
@@ -38,17 +47,6 @@ class ModelFileError(ValueError):
 class SavedModel:
     network: MLP
     metadata: dict
-
-
-@dataclass(frozen=True)
-class ModelInfo:
-    """What a model picker shows, read without loading the weights."""
-
-    path: Path
-    name: str
-    created: str
-    test_accuracy: float | None
-    layer_sizes: tuple[int, ...]
 
 
 def save_model(
@@ -102,7 +100,8 @@ def load_model(path: str | os.PathLike) -> SavedModel:
     path = Path(path)
     with _open_npz(path) as npz:
         metadata = _read_metadata(npz, path)
-        count = len(metadata["layers"]) - 1
+        layers = metadata["layers"]
+        count = len(layers) - 1
         expected = {"metadata"} | {f"W{i}" for i in range(count)} | {f"b{i}" for i in range(count)}
         if set(npz.files) != expected:
             extra = sorted(set(npz.files) - expected)
@@ -112,19 +111,19 @@ def load_model(path: str | os.PathLike) -> SavedModel:
                 f"unexpected: {extra or 'none'})"
             )
         try:
-            weights = tuple(_float_array(npz, f"W{i}", metadata) for i in range(count))
-            biases = tuple(_float_array(npz, f"b{i}", metadata) for i in range(count))
+            weights = tuple(
+                _float_array(npz, f"W{i}", (layers[i], layers[i + 1]), metadata)
+                for i in range(count)
+            )
+            biases = tuple(
+                _float_array(npz, f"b{i}", (layers[i + 1],), metadata) for i in range(count)
+            )
         except READ_ERRORS as exc:
             raise _refusal(path, "is damaged", exc) from None
     try:
         network = MLP(weights, biases, metadata["output"])
     except ValueError as exc:
         raise ModelFileError(f"{path.name} holds an unusable network: {exc}") from None
-    if list(network.layer_sizes) != list(metadata["layers"]):
-        raise ModelFileError(
-            f"{path.name} says its layers are {metadata['layers']} but holds "
-            f"{list(network.layer_sizes)}"
-        )
     return SavedModel(network, metadata)
 
 
@@ -135,35 +134,18 @@ def read_metadata(path: str | os.PathLike) -> dict:
         return _read_metadata(npz, path)
 
 
-def list_models(folder: str | os.PathLike) -> list[ModelInfo]:
-    """Usable model files in a folder, newest first; unreadable ones are left out."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return []
-    infos = []
-    for path in folder.glob(f"*{SUFFIX}"):
-        try:
-            meta = read_metadata(path)
-        except ModelFileError:
-            continue
-        infos.append(
-            ModelInfo(
-                path=path,
-                name=str(meta.get("name") or path.stem),
-                created=str(meta.get("created", "")),
-                test_accuracy=meta.get("metrics", {}).get("test_accuracy"),
-                layer_sizes=tuple(meta["layers"]),
-            )
-        )
-    return sorted(infos, key=lambda m: m.created, reverse=True)
-
-
 def _open_npz(path: Path):
     if not path.is_file():
         raise ModelFileError(f"no model file at {path}")
     if path.stat().st_size > MAX_FILE_BYTES:
         raise ModelFileError(f"{path.name} is larger than {MAX_FILE_BYTES // 2**20} MiB")
     try:
+        with path.open("rb") as f:
+            start = f.read(2)
+        # A zip archive, or a pickle (b"\x80"), which np.load names as such; numpy would take
+        # anything else for a pickle too, or for a single .npy array.
+        if start != b"PK" and start[:1] != b"\x80":
+            raise ValueError("it is not a zip archive")
         return np.load(path, allow_pickle=False)
     except READ_ERRORS as exc:
         raise _refusal(path, "is not a Digit Lab model file", exc) from None
@@ -182,24 +164,55 @@ def _digest(array: np.ndarray) -> str:
     return hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest()
 
 
-def _float_array(npz, key: str, metadata: dict) -> np.ndarray:
-    array = npz[key]
-    if array.dtype.kind != "f":
-        raise ValueError(f"{key} holds {array.dtype}, not floating-point numbers")
+def _float_array(npz, key: str, shape: tuple[int, ...], metadata: dict) -> np.ndarray:
+    def check(found_dtype: np.dtype, found_shape: tuple[int, ...]) -> None:
+        if found_dtype.kind != "f" or found_dtype.itemsize > 8:
+            raise ValueError(f"{key} holds {found_dtype}, not floating-point numbers")
+        if found_shape != shape:
+            layer, what = key[1:], "weights" if key[0] == "W" else "biases"
+            raise ValueError(
+                f"layer {layer} {what} have shape {found_shape}, but its metadata says {shape}"
+            )
+
+    array = _read_member(npz, key, check)
     # The zip format only checks its CRC when a member is read to the end; numpy stops short.
     if _digest(array) != metadata["sha256"].get(key):
         raise ValueError(f"{key} does not match its checksum (the file was altered or damaged)")
     return array.astype(np.float32)
 
 
+def _read_member(npz, key: str, check: Callable[[np.dtype, tuple[int, ...]], None]) -> np.ndarray:
+    """One array, its .npy header read and checked before any of its data is decompressed."""
+    with npz.zip.open(f"{key}.npy") as member:
+        version = np.lib.format.read_magic(member)
+        if version == (1, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(member)
+        elif version == (2, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(member)
+        else:
+            raise ValueError(f"{key} is stored in .npy format {version}, which is not read here")
+        if dtype.hasobject:
+            raise ValueError(f"{key} holds pickled objects")
+        check(dtype, shape)
+        size = math.prod(shape) * dtype.itemsize
+        data = member.read(size)
+    if len(data) != size:
+        raise ValueError(f"{key} is cut short")
+    return np.frombuffer(data, dtype).reshape(shape, order="F" if fortran else "C")
+
+
+def _check_metadata_member(dtype: np.dtype, shape: tuple[int, ...]) -> None:
+    if dtype.kind != "U" or shape != ():
+        raise ValueError("metadata is not a JSON string")
+    if dtype.itemsize > MAX_METADATA_BYTES:
+        raise ValueError(f"metadata is larger than {MAX_METADATA_BYTES // 2**20} MiB")
+
+
 def _read_metadata(npz, path: Path) -> dict:
     if "metadata" not in npz.files:
         raise ModelFileError(f"{path.name} has no metadata: not a Digit Lab model file")
     try:
-        raw = npz["metadata"]
-        if raw.dtype.kind != "U" or raw.shape != ():
-            raise ValueError("metadata is not a JSON string")
-        meta = json.loads(raw.item())
+        meta = json.loads(_read_member(npz, "metadata", _check_metadata_member).item())
     except READ_ERRORS as exc:
         raise _refusal(path, "has unreadable metadata", exc) from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
@@ -209,13 +222,27 @@ def _read_metadata(npz, path: Path) -> dict:
             f"{path.name} is format version {meta.get('format_version')}; "
             f"this Digit Lab reads version {FORMAT_VERSION}"
         )
-    layers = meta.get("layers")
-    if not (
-        isinstance(layers, list) and len(layers) >= 2 and all(isinstance(n, int) for n in layers)
-    ):
-        raise ModelFileError(f"{path.name} has no valid layer list in its metadata")
+    _check_layers(meta.get("layers"), path)
     if not isinstance(meta.get("sha256"), dict):
         raise ModelFileError(f"{path.name} has no checksums in its metadata")
     if meta.get("output") not in ("softmax", "linear"):
         raise ModelFileError(f"{path.name} names an unknown output {meta.get('output')!r}")
     return meta
+
+
+def _check_layers(layers: object, path: Path) -> None:
+    """784 in, 10 out, and no more weights than training may make: this bounds every array."""
+    if not (
+        isinstance(layers, list)
+        and 2 <= len(layers) <= MAX_HIDDEN_LAYERS + 2
+        and all(type(n) is int and n >= 1 for n in layers)
+        and layers[0] == INPUT_SIZE
+        and layers[-1] == NUM_CLASSES
+    ):
+        raise ModelFileError(f"{path.name} has no valid layer list in its metadata")
+    weights = sum(a * b + b for a, b in itertools.pairwise(layers))
+    if weights > MAX_PARAMETERS:
+        raise ModelFileError(
+            f"{path.name} says it holds {weights:,} weights; Digit Lab reads networks of up "
+            f"to {MAX_PARAMETERS:,}"
+        )

@@ -1,0 +1,141 @@
+"""The app's database: one versioned schema, on SQLite by default or PostgreSQL by URL.
+
+SQLAlchemy Core, no Streamlit and no TensorFlow. SQLite runs in WAL mode with a busy timeout,
+so thirty students labelling at once queue for a moment instead of failing; PostgreSQL
+(`DIGITLAB_DATABASE_URL`) serves a school that runs several app servers behind one address.
+Every failure comes out as a `StorageError` whose message a page can show as it is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from mnist_core.locations import database_url
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_SECONDS = 10  # how long a writer waits for another before giving up
+UNAVAILABLE = "The class's drawings cannot be kept right now"
+
+metadata = sa.MetaData()
+
+# One row: the schema version this database was made or last upgraded to.
+settings = sa.Table(
+    "digitlab_settings",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(200), nullable=False),
+)
+
+drawings = sa.Table(
+    "drawings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    # The same drawing labelled twice by one browser session is kept once.
+    sa.Column("token", sa.String(64), nullable=False, unique=True),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("session_id", sa.String(64), nullable=False),  # anonymous, per browser session
+    sa.Column("label", sa.SmallInteger, nullable=False),  # the truth, as the student said it
+    sa.Column("predicted", sa.SmallInteger),  # what the model read when it was labelled
+    sa.Column("confidence", sa.Float),  # how sure it was of that
+    sa.Column("model", sa.String(200), nullable=False),  # which model read it
+    sa.Column("pixels", sa.LargeBinary, nullable=False),  # the 28x28 uint8 image it received
+    sa.Column("original", sa.LargeBinary, nullable=False),  # a small PNG of the drawing
+    sa.CheckConstraint("label >= 0 AND label <= 9", name="label_is_a_digit"),
+)
+
+# Upgrades from version N to N + 1, run in order inside the start-up transaction.
+UPGRADES: dict[int, Callable[[Connection], None]] = {}
+
+
+class StorageError(RuntimeError):
+    """The database cannot do what was asked; the message is one plain sentence."""
+
+
+@contextlib.contextmanager
+def guarded(action: str) -> Iterator[None]:
+    """Turn any database or file-system failure into one sentence a page can show."""
+    try:
+        yield
+    except StorageError:
+        raise
+    except (SQLAlchemyError, OSError) as exc:
+        raise StorageError(f"{UNAVAILABLE} ({action} failed: {_reason(exc)}).") from exc
+
+
+def _reason(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return text[0][:160] if text else type(exc).__name__
+
+
+def open_database(url: str | None = None, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Engine:
+    """Connect, then create the schema or upgrade it to this version, in one transaction."""
+    url = url or database_url()
+    with guarded("opening the database"):
+        try:
+            parsed = sa.make_url(url)
+        except ArgumentError:
+            raise StorageError(f"{UNAVAILABLE}: the database address is not a valid URL.") from None
+        if parsed.get_backend_name() == "sqlite":
+            engine = _sqlite_engine(parsed, busy_timeout)
+        else:
+            engine = sa.create_engine(parsed, pool_pre_ping=True)
+        _create_or_upgrade(engine)
+    return engine
+
+
+def _sqlite_engine(url: sa.URL, busy_timeout: float) -> Engine:
+    if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": busy_timeout})
+
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(connection, _record) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+        cursor.execute(f"PRAGMA busy_timeout={round(busy_timeout * 1000)}")
+        # Durable against a crash of the server process (SIGKILL included); only a power
+        # cut can lose the last commits, never corrupt the file.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return engine
+
+
+def _create_or_upgrade(engine: Engine) -> None:
+    with engine.begin() as conn:
+        metadata.create_all(conn)
+        row = conn.execute(
+            sa.select(settings.c.value).where(settings.c.key == "schema_version")
+        ).first()
+        if row is None:
+            conn.execute(
+                sa.insert(settings).values(key="schema_version", value=str(SCHEMA_VERSION))
+            )
+            return
+        version = int(row.value)
+        if version > SCHEMA_VERSION:
+            raise StorageError(
+                f"{UNAVAILABLE}: the database was made by a newer Digit Lab "
+                f"(schema {version}, this one knows {SCHEMA_VERSION})."
+            )
+        for step in range(version, SCHEMA_VERSION):
+            UPGRADES[step](conn)
+        conn.execute(
+            sa.update(settings)
+            .where(settings.c.key == "schema_version")
+            .values(value=str(SCHEMA_VERSION))
+        )
+
+
+def integrity_ok(engine: Engine) -> bool:
+    """SQLite's own check of the file; other databases look after themselves."""
+    if engine.dialect.name != "sqlite":
+        return True
+    with guarded("checking the database"), engine.connect() as conn:
+        return conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
