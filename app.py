@@ -5,8 +5,10 @@ Run with `streamlit run app.py`. This file only sets up the pages; each lives in
 
 import streamlit as st
 
-from pages import APP_RAN, navigation
+from pages import APP_RAN, navigation, teacher_panel
 
 st.set_page_config(page_title="Digit Lab", page_icon="✏️", layout="wide")
 st.session_state[APP_RAN] = True
+with st.sidebar:
+    teacher_panel()
 navigation().run()

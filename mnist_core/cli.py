@@ -28,12 +28,13 @@ from mnist_core.serving.model_files import (
     save_model,
 )
 from mnist_core.serving.reading import read_drawing
-from mnist_core.storage.database import StorageError
+from mnist_core.storage.database import StorageError, open_database
+from mnist_core.storage.drawings import ClassDrawings
 from mnist_core.storage.export import ExportError
 from mnist_core.training.mnist import load_mnist
 
 from .config import ENGINE_NAMES, INITS, LOSSES, OPTIMIZER_NAMES, OUTPUTS, ConfigError, parse_hidden
-from .dataset import DataError
+from .dataset import ClassSet, DataError, load_class_file
 from .presets import PRESETS, preset_config
 
 LOSS_EVERY = 100  # steps between printed losses, as the reference programs did
@@ -66,6 +67,16 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None)
     train.add_argument("--seed", type=int)
     train.add_argument("--data", help="a local mnist.npz (else $MNIST_PATH, else download)")
+    train.add_argument(
+        "--class-data",
+        nargs="?",
+        const="",
+        metavar="FILE.npz",
+        help="also learn from the class's drawings: the app's database, or an exported .npz",
+    )
+    train.add_argument(
+        "--start-from", metavar="MODEL.npz", help="start from this model's weights and layers"
+    )
     train.add_argument("--out", help=f"save the trained model here ({SUFFIX})")
     train.add_argument("--force", action="store_true", help="replace an existing --out file")
     train.add_argument("--json", action="store_true", help="end with one line of JSON")
@@ -132,6 +143,18 @@ def _config_from(args: argparse.Namespace):
 
 def _train(args: argparse.Namespace, argv: list[str]) -> int:
     config = _config_from(args)
+    start = None
+    if args.start_from:
+        start = load_model(args.start_from).network
+        config = config.replace(
+            hidden=start.layer_sizes[1:-1],
+            output=start.output,
+            start_from=Path(args.start_from).stem,
+        ).validate()
+    drawings = None
+    if args.class_data is not None:
+        drawings = _class_drawings(args.class_data)
+        config = config.replace(class_data=True)
     out = Path(args.out) if args.out else None
     if out is not None:
         if out.suffix != SUFFIX:
@@ -150,7 +173,7 @@ def _train(args: argparse.Namespace, argv: list[str]) -> int:
     )
     printer = _ProgressPrinter(log)
     try:
-        result = train(config, data, on_event=printer)
+        result = train(config, data, on_event=printer, drawings=drawings, start=start)
     finally:
         printer.close()
     summary = result.summary()
@@ -159,6 +182,13 @@ def _train(args: argparse.Namespace, argv: list[str]) -> int:
         f"({result.seconds:.1f} s of training, {result.samples_per_second:,.0f} samples/s)",
         file=log,
     )
+    if result.class_evaluation is not None:
+        before = result.class_accuracy_before
+        print(
+            f"the class's held-out drawings: {result.class_evaluation.accuracy:.2%}"
+            + (f" (the starting model: {before:.2%})" if before is not None else ""),
+            file=log,
+        )
     if out is not None:
         command = "python -m mnist_core " + shlex.join(argv)
         save_model(out, result.network, result.metadata(out.stem, args.preset, command), args.force)
@@ -169,6 +199,14 @@ def _train(args: argparse.Namespace, argv: list[str]) -> int:
     if args.json:
         print(json.dumps(summary))
     return 0
+
+
+def _class_drawings(source: str) -> ClassSet:
+    """The class's digits from an exported .npz, or ("") from the app's database."""
+    if source:
+        return load_class_file(source)
+    collection = ClassDrawings(open_database()).collection()
+    return ClassSet.from_images(collection.images, collection.labels)
 
 
 class _ProgressPrinter:

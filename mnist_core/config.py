@@ -47,6 +47,8 @@ class TrainConfig:
     seed: int = 0  # one seed for initial weights, shuffling and augmentation
     validation_share: float = 1 / 12  # of training images held out for validation (5,000 of 60,000)
     report_every: int = 10  # a batch-loss event every this many steps
+    class_data: bool = False  # also learn from the class's labelled drawings (some held out)
+    start_from: str = ""  # the model whose weights it starts from; "" = random weights
 
     @property
     def layer_sizes(self) -> tuple[int, ...]:

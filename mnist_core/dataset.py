@@ -13,7 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
+from mnist_core.config import ConfigError
+
 ENV_VAR = "MNIST_PATH"
+MIN_CLASS_DRAWINGS = 8  # fewer cannot be split into some to learn from and some to score
 KEYS = ("x_train", "y_train", "x_test", "y_test")
 KERAS_CACHE = Path.home() / ".keras" / "datasets" / "mnist.npz"
 
@@ -46,6 +49,52 @@ class Split:
     y_train: np.ndarray
     x_val: np.ndarray
     y_val: np.ndarray
+    x_class: np.ndarray | None = None  # the class's held-out drawings, scored every epoch
+    y_class: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class ClassSet:
+    """The class's own labelled drawings, as the network reads them: (N, 784) floats, ink = 1."""
+
+    x: np.ndarray
+    y: np.ndarray
+
+    @classmethod
+    def from_images(cls, images: np.ndarray, labels: np.ndarray) -> ClassSet:
+        """From (N, 28, 28) uint8 images, as the database and MNIST-style files hold them."""
+        return cls(scale_images(np.asarray(images, np.uint8)), np.asarray(labels, np.uint8))
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+    def check_for_learning(self) -> ClassSet:
+        """Too few drawings cannot be split into some to learn from and some to score."""
+        if len(self) < MIN_CLASS_DRAWINGS:
+            raise ConfigError(
+                f"learning from the class needs at least {MIN_CLASS_DRAWINGS} labelled "
+                f"drawings and the class has {len(self)} so far: label some on the Draw page"
+            )
+        return self
+
+
+def load_class_file(path: str | os.PathLike) -> ClassSet:
+    """The class's digits from an exported .npz (x: (N, 28, 28) uint8, y: (N,) labels)."""
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise DataError(f"{path} does not exist: export the class's digits first")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            if "x" not in npz.files or "y" not in npz.files:
+                raise DataError(f"{path} is not an export of the class's digits (no x and y)")
+            x, y = npz["x"], npz["y"]
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        raise DataError(f"{path} could not be read as an .npz file: {exc}") from None
+    if x.ndim != 3 or x.shape[1:] != (28, 28) or x.dtype != np.uint8 or len(y) != len(x):
+        raise DataError(f"{path} must hold x as (N, 28, 28) uint8 and N labels y")
+    if len(y) and (not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() > 9):
+        raise DataError(f"{path} has labels outside 0 to 9")
+    return ClassSet.from_images(x, y)
 
 
 def resolve_path(path: str | os.PathLike | None = None) -> Path | None:

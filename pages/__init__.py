@@ -6,6 +6,7 @@ skips __init__.py.
 
 from __future__ import annotations
 
+import time
 import uuid
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import streamlit as st
 
 from mnist_core.locations import database_url, models_dir
 from mnist_core.presentation.model_picker import BUNDLED_KEY, ModelChoice, model_menu
+from mnist_core.roles import CodeAttempts, Visitor, configured_code, teacher_by_address
 from mnist_core.runs.registry import TrainingRegistry
 from mnist_core.serving.model_files import ModelFileError, load_model
 from mnist_core.serving.network import MLP
@@ -21,6 +23,10 @@ from mnist_core.storage.drawings import ClassDrawings
 
 APP_RAN = "_digit_lab_app_ran"
 SESSION_ID = "_digit_lab_session"
+TEACHER = "_digit_lab_teacher"  # set only after the teacher code was checked on the server
+CODE_ENTRY = "_digit_lab_code_entry"
+CODE_ATTEMPTS = "_digit_lab_code_attempts"
+CODE_ERROR = "_digit_lab_code_error"
 
 
 def navigation():
@@ -56,6 +62,60 @@ def class_store() -> ClassDrawings:
 def _class_store(url: str) -> ClassDrawings:
     # A database that cannot be opened raises, and is not cached: the next visit tries again.
     return ClassDrawings(open_database(url))
+
+
+def teacher_code() -> str:
+    """$DIGITLAB_TEACHER_CODE, else `teacher_code` in Streamlit's secrets, else "" (none)."""
+    try:
+        secret = st.secrets.get("teacher_code")
+    except FileNotFoundError:  # no secrets file at all
+        secret = None
+    return configured_code(secret if isinstance(secret, str) else None)
+
+
+def visitor() -> Visitor:
+    """This browser session as the server judges it: the teacher only after the code was
+    checked here (or, with no code set, on the server's own machine)."""
+    code = teacher_code()
+    if code:
+        teacher = st.session_state.get(TEACHER, False)
+    else:
+        teacher = teacher_by_address(code, st.context.ip_address)
+    return Visitor(session_id(), teacher)
+
+
+def teacher_panel() -> None:
+    """In the sidebar of every page: the teacher code, entered once per browser session."""
+    code = teacher_code()
+    if visitor().teacher:
+        st.markdown(":material/school: **Teacher**")
+        if code:
+            st.button("Leave teacher mode", on_click=st.session_state.pop, args=(TEACHER, None))
+        else:
+            st.caption(
+                "This computer runs Digit Lab, so it is the teacher's. Set "
+                "DIGITLAB_TEACHER_CODE to be the teacher from another one."
+            )
+        return
+    if not code:
+        return
+    with st.form("teacher", border=False, enter_to_submit=True):
+        st.text_input("Teacher code", type="password", key=CODE_ENTRY)
+        st.form_submit_button("Enter", on_click=enter_code)
+    error = st.session_state.pop(CODE_ERROR, None)
+    if error:
+        st.error(error)
+
+
+def enter_code() -> None:
+    entered = st.session_state.get(CODE_ENTRY, "")
+    st.session_state[CODE_ENTRY] = ""  # the code never stays in the page
+    attempts = st.session_state.setdefault(CODE_ATTEMPTS, CodeAttempts())
+    problem = attempts.try_code(entered, teacher_code(), time.monotonic())
+    if problem is None:
+        st.session_state[TEACHER] = True
+    else:
+        st.session_state[CODE_ERROR] = problem
 
 
 def session_id() -> str:

@@ -10,16 +10,20 @@ import streamlit as st
 from mnist_core.presentation.charts import confusion_chart
 from mnist_core.presentation.class_wall import per_digit_rows, score, wall_html
 from mnist_core.presentation.join import join_address, qr_png
+from mnist_core.roles import NotAllowed
 from mnist_core.serving.evaluation import Evaluation
 from mnist_core.serving.model_files import ModelFileError, read_metadata
 from mnist_core.storage.database import StorageError
-from mnist_core.storage.drawings import ClassDrawings
+from mnist_core.storage.drawings import ClassDrawings, StoredDrawing
 from mnist_core.storage.export import npz_bytes, zip_bytes
-from pages import class_store, network_for, pick_model, registry, through_app
+from pages import class_store, network_for, pick_model, registry, through_app, visitor
 
 through_app()
 
 WALL_SIZE = 48  # the newest drawings on the wall
+TEACHER_COLUMNS = 6  # the teacher's wall, with a Remove button under each picture
+TEACHER_ERROR = "_class_teacher_error"
+CONFIRM_CLEAR = "_class_confirm_clear"
 REFRESH_SECONDS = 2.0
 
 st.title("The class's digits")
@@ -105,6 +109,53 @@ def details(evaluation: Evaluation) -> None:
     )
 
 
+def teacher_wall(store: ClassDrawings, drawings: list[StoredDrawing]) -> None:
+    for start in range(0, len(drawings), TEACHER_COLUMNS):
+        for column, drawing in zip(
+            st.columns(TEACHER_COLUMNS), drawings[start : start + TEACHER_COLUMNS]
+        ):
+            with column:
+                st.html(wall_html([drawing]))
+                st.button(
+                    "Remove",
+                    key=f"remove-{drawing.id}",
+                    on_click=remove_drawing,
+                    args=(store, drawing.id),
+                    width="stretch",
+                )
+
+
+def remove_drawing(store: ClassDrawings, drawing_id: int) -> None:
+    try:
+        store.remove(drawing_id, visitor())
+    except (NotAllowed, StorageError) as exc:
+        st.session_state[TEACHER_ERROR] = str(exc)
+
+
+def clear_section(store: ClassDrawings) -> None:
+    """Clearing every drawing takes two clicks: the second says how many will go."""
+    if not st.session_state.get(CONFIRM_CLEAR):
+        st.button(
+            "Clear all the class's drawings",
+            on_click=st.session_state.__setitem__,
+            args=(CONFIRM_CLEAR, True),
+        )
+        return
+    count = store.count()
+    st.warning(f"Remove all {count:,} drawings of the class? This cannot be undone.")
+    yes_col, no_col = st.columns(2)
+    yes_col.button(f"Yes, remove all {count:,}", type="primary", on_click=clear, args=(store,))
+    no_col.button("Cancel", on_click=st.session_state.pop, args=(CONFIRM_CLEAR, None))
+
+
+def clear(store: ClassDrawings) -> None:
+    st.session_state.pop(CONFIRM_CLEAR, None)
+    try:
+        store.clear(visitor())
+    except (NotAllowed, StorageError) as exc:
+        st.session_state[TEACHER_ERROR] = str(exc)
+
+
 def export_section(store: ClassDrawings) -> None:
     st.markdown("#### Take the digits with you")
     npz_col, zip_col = st.columns(2)
@@ -125,7 +176,8 @@ def export_section(store: ClassDrawings) -> None:
 
 
 def wall(store: ClassDrawings) -> None:
-    """The newest drawings, marked with their label and what the network read."""
+    """The newest drawings, marked with their label and what the network read; the teacher's
+    wall has a Remove button under each."""
     digit_col, wrong_col = st.columns([3, 2], vertical_alignment="bottom")
     digit = digit_col.segmented_control(
         "Show only", [str(d) for d in range(10)], key="wall-digit", help="Pick a digit."
@@ -137,7 +189,12 @@ def wall(store: ClassDrawings) -> None:
         st.warning(str(exc))
         return
     with st.container(key="class-wall"):
-        if drawings:
+        problem = st.session_state.pop(TEACHER_ERROR, None)
+        if problem:
+            st.error(problem)
+        if drawings and visitor().teacher:
+            teacher_wall(store, drawings)
+        elif drawings:
             st.html(wall_html(drawings))
             st.caption(
                 "Green: the network read it right when it was drawn. Orange: it did not. "
@@ -154,4 +211,6 @@ except StorageError as exc:
     st.warning(str(exc))
 else:
     live_section(store)
-    export_section(store)
+    if visitor().teacher:
+        export_section(store)
+        clear_section(store)

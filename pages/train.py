@@ -16,7 +16,7 @@ from mnist_core.config import (
     TrainConfig,
     parse_hidden,
 )
-from mnist_core.dataset import available_locally
+from mnist_core.dataset import ClassSet, available_locally
 from mnist_core.locations import models_dir
 from mnist_core.presentation.charts import (
     accuracy_frame,
@@ -27,21 +27,27 @@ from mnist_core.presentation.charts import (
     loss_spec,
 )
 from mnist_core.presentation.describe import comparison_rows, loss_curves, progress, status_text
+from mnist_core.presentation.model_picker import model_menu
 from mnist_core.presentation.pictures import enlarge
 from mnist_core.presets import PRESETS
+from mnist_core.roles import NotAllowed
+from mnist_core.runs.process import TrainingInputs
 from mnist_core.runs.registry import RunView
-from mnist_core.runs.saving import save_run
+from mnist_core.runs.saving import remove_saved_model, save_run
 from mnist_core.runs.states import DIVERGED, STOPPED
-from mnist_core.serving.model_files import SUFFIX, model_bytes
+from mnist_core.serving.model_files import SUFFIX, ModelFileError, model_bytes
 from mnist_core.serving.model_listing import list_models
 from mnist_core.serving.model_names import MAX_NAME_LENGTH, clean_model_name
-from pages import registry, through_app
+from mnist_core.serving.network import MLP
+from mnist_core.storage.database import StorageError
+from pages import class_store, network_for, registry, through_app, visitor
 
 through_app()
 
 LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 BATCH_SIZES = [16, 32, 64, 128, 256, 512, 1024]
 DEFAULT_PRESET = "keras-rmsprop"
+RANDOM = "random"  # "Start from": random weights
 LABELS = {
     "truncated_normal": "truncated normal (reference 1)",
     "uniform": "uniform 0 to 0.1 (reference 2)",
@@ -216,18 +222,155 @@ def settings_panel() -> None:
     )
 
 
+def learning_panel() -> None:
+    """Where the network starts, and whether it learns from the class's own drawings too."""
+    menu = model_menu(models_dir(), registry().runs())
+    starts = {RANDOM: "random weights", **{c.key: c.label for c in menu.choices}}
+    if st.session_state.get("start_from") not in starts:
+        st.session_state["start_from"] = RANDOM
+    control(
+        st.selectbox,
+        "Start from",
+        "Random weights learn from nothing. A trained model goes on learning from what it "
+        "already knows (fine-tuning): its layer sizes are used.",
+        options=list(starts),
+        format_func=starts.get,
+        key="start_from",
+        on_change=take_start_layers,
+    )
+    control(
+        st.toggle,
+        "Also learn from the class's drawings",
+        "Mixes the digits the class labelled on the Draw page into the training images "
+        "(repeated, so a few hundred count against 55,000) and keeps a quarter of them aside "
+        "to score the network on: the class drawings curve.",
+        key="class_data",
+    )
+
+
+def start_choice():
+    """The model chosen under "Start from", or None for random weights."""
+    key = st.session_state.get("start_from", RANDOM)
+    if key == RANDOM:
+        return None
+    menu = model_menu(models_dir(), registry().runs())
+    choice = {c.key: c for c in menu.choices}.get(key)
+    if choice is None:
+        raise ConfigError("the model to start from is no longer there: choose another")
+    return choice
+
+
+def start_network() -> MLP | None:
+    choice = start_choice()
+    if choice is None:
+        return None
+    network = network_for(choice)
+    if network is None:
+        raise ConfigError(f"{choice.label} has no weights yet: choose another")
+    return network
+
+
+def take_start_layers() -> None:
+    """A model to start from brings its own layer sizes and output."""
+    try:
+        network = start_network()
+    except (ConfigError, ModelFileError) as exc:
+        st.session_state["start_error"] = f"Cannot start from it: {exc}."
+        return
+    if network is not None:
+        st.session_state["hidden"] = ", ".join(map(str, network.layer_sizes[1:-1]))
+        st.session_state["output"] = network.output
+        if network.output != "softmax":
+            st.session_state["loss"] = "mse"
+
+
 def start() -> None:
     try:
         config = settings_config()
-    except ConfigError as exc:
+        start_from = start_network()
+        drawings = class_drawings() if st.session_state.get("class_data") else None
+        if start_from is not None:
+            config = config.replace(start_from=start_choice().label).validate()
+        if drawings is not None:
+            config = config.replace(class_data=True)
+        preset = st.session_state["preset"]
+        same = PRESETS[preset].config == config
+        name = preset if same else f"custom ({preset})"
+        run_id = registry().submit(
+            config,
+            name,
+            preset if same else None,
+            visitor(),
+            TrainingInputs(drawings=drawings, start=start_from),
+        )
+    except (ConfigError, ModelFileError, StorageError) as exc:
         st.session_state["start_error"] = f"Cannot start: {exc}."
         return
-    preset = st.session_state["preset"]
-    same = PRESETS[preset].config == config
-    name = preset if same else f"custom ({preset})"
-    run_id = registry().submit(config, name, preset if same else None)
+    except NotAllowed as exc:
+        st.session_state["start_error"] = str(exc)
+        return
     st.session_state["run_id"] = run_id
     st.query_params["run"] = str(run_id)
+
+
+def class_drawings() -> ClassSet:
+    collection = class_store().collection()
+    return ClassSet.from_images(collection.images, collection.labels).check_for_learning()
+
+
+def stop(run_id: int) -> None:
+    try:
+        registry().stop(run_id, visitor())
+    except NotAllowed as exc:
+        st.session_state["stop_error"] = str(exc)
+
+
+def teacher_controls() -> None:
+    """Only for the teacher: who may start training, and removing saved models."""
+    st.markdown("**Teacher**")
+    st.toggle(
+        "Only the teacher starts training",
+        value=registry().teacher_only,
+        key="teacher_only",
+        on_change=lambda: set_teacher_only(st.session_state["teacher_only"]),
+        help="Students still see every run, and can draw with them and save them.",
+    )
+    saved = list_models(models_dir())
+    if saved:
+        remove_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
+        doomed = remove_col.selectbox(
+            "Saved model", [info.path.name for info in saved], key="remove-choice"
+        )
+        button_col.button("Remove model", on_click=remove_model, args=(doomed,))
+    problem = st.session_state.pop("teacher_error", None)
+    if problem:
+        st.error(problem)
+
+
+def set_teacher_only(on: bool) -> None:
+    try:
+        registry().set_teacher_only(on, visitor())
+    except NotAllowed as exc:
+        st.session_state["teacher_error"] = str(exc)
+
+
+def remove_model(file_name: str) -> None:
+    try:
+        remove_saved_model(models_dir(), file_name, visitor())
+    except (NotAllowed, ValueError, OSError) as exc:
+        st.session_state["teacher_error"] = f"Not removed: {exc}"
+
+
+def start_button() -> None:
+    """Offered only to whoever may start a run now; the registry checks again on submit."""
+    me = visitor()
+    mine = [r for r in registry().runs() if r.active and r.owner == me.session]
+    if not me.teacher and registry().teacher_only:
+        st.info("Only the teacher starts training right now: watch the runs, draw with them.")
+    elif not me.teacher and mine:
+        st.info(f"Your run {mine[0].id} is waiting or training: one at a time.")
+    else:
+        st.button("Start training", type="primary", on_click=start, width="stretch")
 
 
 def current_run_id() -> int | None:
@@ -260,8 +403,12 @@ def live_view(run_id: int, polling: bool) -> None:
             st.markdown(f"**{status_text(run)}**")
             fraction, text = progress(run)
             st.progress(fraction, text=text)
-        if run.active:
-            st.button("Stop", on_click=registry().stop, args=(run.id,), type="secondary")
+        me = visitor()
+        if run.active and (me.teacher or run.owner == me.session):
+            st.button("Stop", on_click=stop, args=(run.id,), type="secondary")
+        problem = st.session_state.pop("stop_error", None)
+        if problem:
+            st.error(problem)
         if run.losses:
             left, right = st.columns(2)
             losses = list(run.losses)
@@ -284,6 +431,15 @@ def result_view(run: RunView) -> None:
         accuracy = run.result.evaluation.accuracy
         st.markdown(f"### Test accuracy: {accuracy:.2%}")
         st.caption(f"On {run.result.evaluation.confusion.sum():,} test images it never saw.")
+        class_result = run.result.class_evaluation
+        if class_result is not None:
+            before = run.result.class_accuracy_before
+            was = f" (the model it started from: {before:.1%})" if before is not None else ""
+            st.markdown(f"### Class drawings: {class_result.accuracy:.1%}{was}")
+            st.caption(
+                f"On {class_result.confusion.sum():,} of the class's drawings kept aside: "
+                "it never learnt from these."
+            )
     if run.state == DIVERGED:
         st.error(run.message)
     elif run.state == STOPPED:
@@ -386,7 +542,7 @@ st.caption(
 settings_col, run_col = st.columns([2, 5], gap="large")
 with settings_col:
     preset_picker()
-    st.button("Start training", type="primary", on_click=start, width="stretch")
+    start_button()
     error = st.session_state.pop("start_error", None)
     if error:
         st.error(error)
@@ -400,6 +556,9 @@ with settings_col:
             "MNIST is not on this machine yet: the first run downloads it (this needs the "
             "internet). Offline, set MNIST_PATH to a copy of mnist.npz before starting Digit Lab."
         )
+    learning_panel()
+    if visitor().teacher:
+        teacher_controls()
     st.markdown("**Settings**")
     with st.container(height=560):
         settings_panel()

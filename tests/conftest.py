@@ -36,6 +36,26 @@ def full_mnist_path() -> Path:
     return Path(path)
 
 
+@pytest.fixture
+def make_registry(monkeypatch):
+    """Registries whose training processes are fakes (tests/fake_training.py): no TensorFlow,
+    so a test of the registry's own rules takes seconds."""
+    from mnist_core.runs import registry as registry_module
+    from mnist_core.runs.registry import TrainingRegistry
+    from tests import fake_training
+
+    monkeypatch.setattr(registry_module, "train_in_child", fake_training.fake_child)
+    made = []
+
+    def make(max_concurrent: int = 1) -> TrainingRegistry:
+        made.append(TrainingRegistry(max_concurrent=max_concurrent, niceness=0))
+        return made[-1]
+
+    yield make
+    for registry in made:
+        registry.shutdown()
+
+
 def run_async(coroutine):
     """Run a coroutine to its end from a test, in a thread of its own: once the browser tests
     have started Playwright, its sync API holds this thread's event loop."""

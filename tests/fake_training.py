@@ -40,7 +40,7 @@ def network(seed: int = 0) -> MLP:
     )
 
 
-def fake_child(config: TrainConfig, settings, connection, stop_event) -> None:
+def fake_child(config: TrainConfig, settings, connection, stop_event, inputs) -> None:
     connection.send(RunStarted(epochs=1, steps_per_epoch=10, train_size=640, validation_size=0))
     if config.seed == FINISH:
         connection.send(WeightsSnapshot(step=5, network=network()))

@@ -5,26 +5,9 @@ The children are fakes (tests/fake_training.py): no TensorFlow, so each test tak
 
 import threading
 
-import pytest
-
-from mnist_core.runs import registry as registry_module
-from mnist_core.runs.registry import KEEP_NETWORKS, TrainingRegistry
+from mnist_core.runs.registry import KEEP_NETWORKS
 from mnist_core.runs.states import FAILED, FINISHED, RUNNING, STARTING, STOPPED
 from tests import fake_training as fake
-
-
-@pytest.fixture
-def make_registry(monkeypatch):
-    monkeypatch.setattr(registry_module, "train_in_child", fake.fake_child)
-    made = []
-
-    def make(max_concurrent: int = 1) -> TrainingRegistry:
-        made.append(TrainingRegistry(max_concurrent=max_concurrent, niceness=0))
-        return made[-1]
-
-    yield make
-    for registry in made:
-        registry.shutdown()
 
 
 def test_a_child_killed_mid_message_fails_keeps_its_weights_and_the_next_run_starts(

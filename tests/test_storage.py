@@ -69,15 +69,19 @@ def store(url) -> ClassDrawings:
     return ClassDrawings(open_database(url))
 
 
-@pytest.fixture(scope="module")
-def readings(small_mnist):
+def readings_of(mnist, count: int) -> list:
     """Real MNIST test digits drawn large on a canvas, read by the bundled model."""
     network = load_model(BUNDLED_MODEL).network
     out = []
-    for image, label in zip(small_mnist.x_test[:12], small_mnist.y_test[:12]):
+    for image, label in zip(mnist.x_test[:count], mnist.y_test[:count]):
         canvas = canvas_drawing(image)
         out.append((read_drawing(network, canvas), canvas, int(label)))
     return out
+
+
+@pytest.fixture(scope="module")
+def readings(small_mnist):
+    return readings_of(small_mnist, 12)
 
 
 def kept(reading, canvas, label, session="session-a") -> NewDrawing:

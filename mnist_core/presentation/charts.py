@@ -126,6 +126,8 @@ def accuracy_frame(epochs: list) -> pd.DataFrame:
         rows.append({"epoch": e.epoch, "data": "training", "accuracy": e.train_accuracy})
         if e.val_accuracy is not None:
             rows.append({"epoch": e.epoch, "data": "validation", "accuracy": e.val_accuracy})
+        if e.class_accuracy is not None:
+            rows.append({"epoch": e.epoch, "data": "class drawings", "accuracy": e.class_accuracy})
     return pd.DataFrame(rows, columns=["epoch", "data", "accuracy"])
 
 

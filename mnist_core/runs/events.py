@@ -43,6 +43,7 @@ class EpochEnd:
     val_accuracy: float | None  # on held-out training images; None without any
     samples_per_second: float
     elapsed: float
+    class_accuracy: float | None = None  # on the class's held-out drawings, when learning them
     kind: str = "epoch"
 
 

@@ -38,6 +38,7 @@ class History:
                     "loss": e.loss,
                     "train_accuracy": e.train_accuracy,
                     "val_accuracy": e.val_accuracy,
+                    "class_accuracy": e.class_accuracy,
                 }
                 for e in self.epochs
             ],

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from mnist_core.config import ConfigError, TrainConfig
-from mnist_core.dataset import DataError
+from mnist_core.dataset import ClassSet, DataError
 from mnist_core.serving.evaluation import Mistakes, sample_mistakes
+from mnist_core.serving.network import MLP
 
 from .outbox import Outbox
 from .result import TrainResult
@@ -42,18 +43,36 @@ class ChildSettings:
     snapshot_every: float  # seconds between weight snapshots for live drawing
 
 
+@dataclass(frozen=True)
+class TrainingInputs:
+    """What a run learns from besides MNIST, sent to the training process with its settings."""
+
+    drawings: ClassSet | None = None  # the class's labelled drawings, when learning from them
+    start: MLP | None = None  # the weights to start from; None for random ones
+
+
 def train_in_child(
-    config: TrainConfig, settings: ChildSettings, connection: Connection, stop_event
+    config: TrainConfig,
+    settings: ChildSettings,
+    connection: Connection,
+    stop_event,
+    inputs: TrainingInputs,
 ) -> None:
     """Entry point of the training process; everything it learns goes down `connection`."""
     _exit_with_parent()
     if settings.niceness:
         os.nice(settings.niceness)
     outbox = Outbox(connection)
-    outbox.close(last=_train(config, settings, outbox, stop_event))
+    outbox.close(last=_train(config, settings, outbox, stop_event, inputs))
 
 
-def _train(config: TrainConfig, settings: ChildSettings, outbox: Outbox, stop_event) -> object:
+def _train(
+    config: TrainConfig,
+    settings: ChildSettings,
+    outbox: Outbox,
+    stop_event,
+    inputs: TrainingInputs,
+) -> object:
     """Train, sending events as they come; returns the last message, Finished or Failed."""
     try:
         from mnist_core.training.mnist import load_mnist
@@ -67,6 +86,8 @@ def _train(config: TrainConfig, settings: ChildSettings, outbox: Outbox, stop_ev
             on_event=outbox.put,
             should_stop=stop_event.is_set,
             snapshot_every=settings.snapshot_every,
+            drawings=inputs.drawings,
+            start=inputs.start,
         )
         return Finished(result, sample_mistakes(result.evaluation, data.x_test, data.y_test))
     except (DataError, ConfigError) as exc:  # the user's to fix; the message says how

@@ -24,13 +24,14 @@ from multiprocessing.connection import wait as wait_for_any
 from typing import Any
 
 from mnist_core.config import TrainConfig
+from mnist_core.roles import Visitor, may_start, may_stop, require_teacher
 from mnist_core.serving.evaluation import Mistakes
 from mnist_core.serving.network import MLP
 
 from .endings import killed_message, unreadable_message
 from .events import BatchEnd, EpochEnd, RunEnded, RunStarted, WeightsSnapshot
 from .history import History
-from .process import ChildSettings, Failed, Finished, train_in_child
+from .process import ChildSettings, Failed, Finished, TrainingInputs, train_in_child
 from .result import TrainResult
 from .states import ACTIVE_STATES, FAILED, QUEUED, RUNNING, STARTING, STOPPED
 
@@ -60,6 +61,8 @@ class RunView:
     live_step: int = 0
     result: TrainResult | None = None
     mistakes: Mistakes | None = None
+    owner: str = ""  # the browser session that started it ("" = the server itself)
+    by_teacher: bool = False
 
     @property
     def active(self) -> bool:
@@ -74,6 +77,7 @@ class _Run:
     inbox: Any = None  # the read end of the pipe the child writes to
     history: History = field(default_factory=History)
     ended: int = 0  # order in which runs ended, counted from 1; 0 while active
+    inputs: TrainingInputs = field(default_factory=TrainingInputs)  # until the child has them
 
 
 class TrainingRegistry:
@@ -102,6 +106,7 @@ class TrainingRegistry:
         self._ids = itertools.count(1)
         self._endings = itertools.count(1)
         self._closed = False
+        self.teacher_only = False  # when set, students see runs but cannot start one
         atexit.register(self.shutdown)
 
     @classmethod
@@ -113,12 +118,27 @@ class TrainingRegistry:
             threads=int(threads) if threads else None,
         )
 
-    def submit(self, config: TrainConfig, name: str, preset: str | None = None) -> int:
-        """Queue a run (it starts at once if a slot is free); returns its id."""
+    def submit(
+        self,
+        config: TrainConfig,
+        name: str,
+        preset: str | None = None,
+        visitor: Visitor | None = None,
+        inputs: TrainingInputs | None = None,
+    ) -> int:
+        """Queue a run (it starts at once if a slot is free); returns its id.
+
+        Raises NotAllowed for a student who may not start one now (see roles.may_start).
+        """
         config.validate()
         with self._lock:
             if self._closed:
                 raise RuntimeError("the training registry has shut down")
+            if visitor is not None:
+                own = sum(
+                    r.view.active and r.view.owner == visitor.session for r in self._runs.values()
+                )
+                may_start(visitor, self.teacher_only, own)
             run_id = next(self._ids)
             view = RunView(
                 id=run_id,
@@ -127,18 +147,24 @@ class TrainingRegistry:
                 config=config,
                 state=QUEUED,
                 created=datetime.now().isoformat(timespec="seconds"),
+                owner=visitor.session if visitor else "",
+                by_teacher=bool(visitor and visitor.teacher),
             )
-            self._runs[run_id] = _Run(view)
+            self._runs[run_id] = _Run(view, inputs=inputs or TrainingInputs())
             self._waiting.append(run_id)
             self._start_waiting()
         return run_id
 
-    def stop(self, run_id: int) -> None:
-        """Queued or still-starting runs end at once; running ones within one batch."""
+    def stop(self, run_id: int, visitor: Visitor | None = None) -> None:
+        """Queued or still-starting runs end at once; running ones within one batch.
+
+        Raises NotAllowed for a student stopping another's run.
+        """
         with self._lock:
             run = self._runs.get(run_id)
             if run is None or not run.view.active:
                 return
+            may_stop(visitor, run.view.owner)
             if run.view.state == QUEUED:
                 self._waiting.remove(run_id)
                 self._finish(run, STOPPED, "Stopped before it started.")
@@ -148,6 +174,13 @@ class TrainingRegistry:
                 self._finish(run, STOPPED, "Stopped while starting; nothing was trained.")
             else:
                 run.stop_event.set()
+
+    def set_teacher_only(self, on: bool, visitor: Visitor | None = None) -> None:
+        """Only the teacher may decide that only the teacher starts training."""
+        require_teacher(visitor, "decide who starts training")
+        with self._lock:
+            self.teacher_only = on
+            self._changed.notify_all()
 
     def get(self, run_id: int) -> RunView | None:
         with self._lock:
@@ -205,11 +238,12 @@ class TrainingRegistry:
             run.stop_event = self._context.Event()
             run.process = self._context.Process(
                 target=train_in_child,
-                args=(run.view.config, self.settings, outgoing, run.stop_event),
+                args=(run.view.config, self.settings, outgoing, run.stop_event, run.inputs),
                 name=f"digit-lab-training-{run.view.id}",
                 daemon=True,
             )
             run.process.start()
+            run.inputs = TrainingInputs()  # the child has its copy; the server lets go
             outgoing.close()  # the child's copy is the only one: its death closes the pipe
             run.view = replace(run.view, state=STARTING)
             threading.Thread(

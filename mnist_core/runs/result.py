@@ -22,10 +22,18 @@ class TrainResult:
     seconds: float  # training time only
     samples_per_second: float
     data_source: str
+    class_evaluation: Evaluation | None = None  # on the class's held-out drawings, if learnt
+    class_accuracy_before: float | None = None  # the starting model's, on the same drawings
 
     def without_network(self) -> TrainResult:
         """What an old run keeps: its figures, not its weights or per-image arrays."""
-        return replace(self, network=None, evaluation=self.evaluation.figures_only())
+        class_figures = self.class_evaluation and self.class_evaluation.figures_only()
+        return replace(
+            self,
+            network=None,
+            evaluation=self.evaluation.figures_only(),
+            class_evaluation=class_figures,
+        )
 
     def summary(self) -> dict:
         """The JSON the command line prints last."""
@@ -39,6 +47,8 @@ class TrainResult:
             "seconds": round(self.seconds, 3),
             "samples_per_second": round(self.samples_per_second, 1),
             "engine": self.config.engine,
+            "class_accuracy": self.class_evaluation and self.class_evaluation.accuracy,
+            "class_accuracy_before": self.class_accuracy_before,
         }
 
     def metadata(self, name: str, preset: str | None, command: str | None = None) -> dict:
@@ -54,6 +64,7 @@ class TrainResult:
                 **self.evaluation.to_dict(),
                 "train_seconds": round(self.seconds, 2),
                 "samples_per_second": round(self.samples_per_second, 1),
+                "class_accuracy": self.class_evaluation and self.class_evaluation.accuracy,
             },
             "history": self.history.to_dict(),
         }

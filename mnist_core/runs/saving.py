@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mnist_core.roles import Visitor, require_teacher
 from mnist_core.serving.model_files import SUFFIX, save_model
 from mnist_core.serving.model_names import clean_model_name
 
 from .registry import RunView
+
+
+def remove_saved_model(folder: Path, file_name: str, visitor: Visitor | None) -> None:
+    """The teacher removes a saved model (a file of the models folder, named exactly)."""
+    require_teacher(visitor, "remove a saved model")
+    path = folder / file_name
+    if path.name != file_name or path.suffix != SUFFIX or not path.is_file():
+        raise ValueError(f"there is no saved model called {file_name!r}")
+    path.unlink()
 
 
 def save_run(run: RunView, name: str, folder: Path) -> Path:

@@ -10,6 +10,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from mnist_core.roles import Visitor, require_teacher
 from mnist_core.serving.preprocess import ink_image
 from mnist_core.serving.reading import Reading
 
@@ -142,6 +143,20 @@ class ClassDrawings:
                 )
             )
             return result.rowcount == 1
+
+    def remove(self, drawing_id: int, visitor: Visitor | None) -> bool:
+        """The teacher removes any drawing (a rude one); gone from every wall at its refresh."""
+        require_teacher(visitor, "remove a drawing")
+        with guarded("removing the drawing"), self.engine.begin() as conn:
+            return (
+                conn.execute(sa.delete(drawings).where(drawings.c.id == drawing_id)).rowcount == 1
+            )
+
+    def clear(self, visitor: Visitor | None) -> int:
+        """The teacher removes every drawing of the class; returns how many."""
+        require_teacher(visitor, "clear the class's drawings")
+        with guarded("clearing the drawings"), self.engine.begin() as conn:
+            return conn.execute(sa.delete(drawings)).rowcount
 
     def count(self) -> int:
         with guarded("counting the drawings"), self.engine.connect() as conn:

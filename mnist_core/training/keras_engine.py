@@ -63,9 +63,12 @@ def _optimizer(config: TrainConfig, total_steps: int) -> keras.optimizers.Optimi
 class EventCallback(keras.callbacks.Callback):
     """Reports through the shared Reporter; stops on request or on a non-finite loss."""
 
-    def __init__(self, reporter: Reporter, batch_size: int, train_size: int) -> None:
+    def __init__(
+        self, reporter: Reporter, batch_size: int, train_size: int, data: Split | None = None
+    ) -> None:
         super().__init__()
         self.reporter = reporter
+        self.data = data
         self.batch_size = batch_size
         self.train_size = train_size
         self.status = FINISHED
@@ -111,7 +114,17 @@ class EventCallback(keras.callbacks.Callback):
         if self.status != FINISHED:
             return
         val = logs.get("val_accuracy")
-        self.reporter.epoch_done(float(logs["accuracy"]), None if val is None else float(val))
+        self.reporter.epoch_done(
+            float(logs["accuracy"]), None if val is None else float(val), self._class_accuracy()
+        )
+
+    def _class_accuracy(self) -> float | None:
+        """How many of the class's held-out drawings the network reads right now."""
+        if self.data is None or self.data.x_class is None:
+            return None
+        with self.reporter.paused():
+            scores = self.model.predict(self.data.x_class, verbose=0)
+        return float(np.mean(scores.argmax(axis=1) == self.data.y_class))
 
     def _halt(self, status: str, message: str) -> None:
         self.status = status
@@ -119,10 +132,15 @@ class EventCallback(keras.callbacks.Callback):
         self.model.stop_training = True
 
 
-def run(config: TrainConfig, data: Split, reporter: Reporter) -> tuple[str, MLP, str]:
-    """Train with model.fit; return (status, network, message)."""
+def run(
+    config: TrainConfig, data: Split, reporter: Reporter, start: MLP | None = None
+) -> tuple[str, MLP, str]:
+    """Train with model.fit from `start`'s weights, or random ones; return (status, network,
+    message)."""
     keras.utils.set_random_seed(config.seed)
     model = build_model(config)
+    if start is not None:
+        model.set_weights(start.to_arrays())
     total_steps = config.epochs * reporter.steps_per_epoch
     one_hot = config.loss == "mse"
     if one_hot:
@@ -136,7 +154,7 @@ def run(config: TrainConfig, data: Split, reporter: Reporter) -> tuple[str, MLP,
     def targets(labels: np.ndarray) -> np.ndarray:
         return np.eye(NUM_CLASSES, dtype=np.float32)[labels] if one_hot else labels
 
-    callback = EventCallback(reporter, config.batch_size, len(data.x_train))
+    callback = EventCallback(reporter, config.batch_size, len(data.x_train), data)
     validation = (data.x_val, targets(data.y_val)) if len(data.x_val) else None
     if config.augment:
         augment = Augmenter(config.seed)

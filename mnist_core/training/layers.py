@@ -84,6 +84,20 @@ class NaiveSequential:
         ]
         return cls(layers, output)
 
+    @classmethod
+    def from_mlp(cls, network: MLP) -> NaiveSequential:
+        """Layers holding a trained network's weights, to go on training it (fine-tuning)."""
+        out_activation = tf.nn.softmax if network.output == "softmax" else identity
+        rng = tf.random.Generator.from_seed(0)  # unused: the weights are overwritten below
+        last = len(network.weights) - 1
+        layers = []
+        for i, (w, b) in enumerate(zip(network.weights, network.biases)):
+            layer = NaiveDense(*w.shape, out_activation if i == last else tf.nn.relu, "he", rng)
+            layer.W.assign(w)
+            layer.b.assign(b)
+            layers.append(layer)
+        return cls(layers, network.output)
+
     def logits(self, inputs: tf.Tensor) -> tf.Tensor:
         x = inputs
         for layer in self.layers[:-1]:

@@ -126,7 +126,12 @@ class Reporter:
             self._emit(WeightsSnapshot(step=self.step, network=network()))
         self._last_snapshot = time.perf_counter()
 
-    def epoch_done(self, train_accuracy: float, val_accuracy: float | None) -> None:
+    def epoch_done(
+        self,
+        train_accuracy: float,
+        val_accuracy: float | None,
+        class_accuracy: float | None = None,
+    ) -> None:
         self._emit(
             EpochEnd(
                 epoch=self.epoch,
@@ -136,6 +141,7 @@ class Reporter:
                 val_accuracy=val_accuracy,
                 samples_per_second=self.samples_per_second,
                 elapsed=self.elapsed,
+                class_accuracy=class_accuracy,
             )
         )
         self.epoch += 1

@@ -78,9 +78,15 @@ def accuracy_on(model: NaiveSequential, images: np.ndarray, labels: np.ndarray) 
     return float(np.mean(predictions == labels))
 
 
-def run(config: TrainConfig, data: Split, reporter: Reporter) -> tuple[str, MLP, str]:
-    """Train; return (status, network, message). The network is the last finite one."""
-    model = NaiveSequential.build(config.layer_sizes, config.init, config.output, config.seed)
+def run(
+    config: TrainConfig, data: Split, reporter: Reporter, start: MLP | None = None
+) -> tuple[str, MLP, str]:
+    """Train from `start`'s weights, or random ones; return (status, network, message).
+    The network is the last finite one."""
+    if start is None:
+        model = NaiveSequential.build(config.layer_sizes, config.init, config.output, config.seed)
+    else:
+        model = NaiveSequential.from_mlp(start)
     optimizer = OPTIMIZER_CLASSES[config.optimizer](model.weights)
     one_training_step = make_training_step(model, optimizer, config.loss)
     augment = Augmenter(config.seed) if config.augment else None
@@ -112,5 +118,8 @@ def run(config: TrainConfig, data: Split, reporter: Reporter) -> tuple[str, MLP,
             seen += len(labels)
         with reporter.paused():
             val_accuracy = accuracy_on(model, data.x_val, data.y_val)
-        reporter.epoch_done(float(correct / seen), val_accuracy)
+            class_accuracy = (
+                None if data.x_class is None else accuracy_on(model, data.x_class, data.y_class)
+            )
+        reporter.epoch_done(float(correct / seen), val_accuracy, class_accuracy)
     return FINISHED, model.to_mlp(), FINISHED_MESSAGE

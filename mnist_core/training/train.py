@@ -14,15 +14,18 @@ from collections.abc import Callable
 
 import tensorflow as tf
 
-from mnist_core.config import TrainConfig
-from mnist_core.dataset import Mnist
+from mnist_core.config import ConfigError, TrainConfig
+from mnist_core.dataset import ClassSet, Mnist
 from mnist_core.runs.events import Event
 from mnist_core.runs.history import History
 from mnist_core.runs.result import TrainResult
 from mnist_core.serving.evaluation import evaluate
+from mnist_core.serving.network import MLP
 
 from . import keras_engine, scratch_engine
+from .class_mix import mix_in
 from .reporter import Reporter
+from .styles import with_styles
 
 ENGINE_RUNNERS = {"scratch": scratch_engine.run, "keras": keras_engine.run}
 
@@ -39,13 +42,24 @@ def train(
     on_event: Callable[[Event], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     snapshot_every: float | None = None,
+    drawings: ClassSet | None = None,
+    start: MLP | None = None,
 ) -> TrainResult:
     """Train, report events as it goes, and evaluate on the test set at the end.
 
-    With `snapshot_every` (seconds), the events include the weights that often.
+    With `snapshot_every` (seconds), the events include the weights that often. With the
+    class's `drawings`, some of them are learnt from and the rest scored; with `start`, the
+    network begins from those weights instead of random ones.
     """
     config.validate(train_size=len(data.x_train))
+    check_start(config, start)
     split = data.split_validation(config.validation_count(len(data.x_train)))
+    if config.augment:
+        split = with_styles(split, config.seed)
+    if config.class_data:
+        if drawings is None:
+            raise ConfigError("learning from the class needs the class's drawings")
+        split = mix_in(split, drawings, config.seed)
     history = History()
 
     def record(event: Event) -> None:
@@ -56,8 +70,9 @@ def train(
     reporter = Reporter(
         config, len(split.x_train), len(split.x_val), record, should_stop, snapshot_every
     )
-    status, network, message = ENGINE_RUNNERS[config.engine](config, split, reporter)
+    status, network, message = ENGINE_RUNNERS[config.engine](config, split, reporter, start)
     ended = reporter.end(status, message)
+    held_out = split.x_class is not None
     return TrainResult(
         status=status,
         message=message,
@@ -68,4 +83,23 @@ def train(
         seconds=ended.elapsed,
         samples_per_second=ended.samples_per_second,
         data_source=data.source,
+        class_evaluation=evaluate(network, split.x_class, split.y_class) if held_out else None,
+        class_accuracy_before=(
+            evaluate(start, split.x_class, split.y_class).accuracy
+            if held_out and start is not None
+            else None
+        ),
     )
+
+
+def check_start(config: TrainConfig, start: MLP | None) -> None:
+    """A network to start from must have the layers and output the settings name."""
+    if start is None:
+        return
+    if start.layer_sizes != config.layer_sizes:
+        raise ConfigError(
+            f"the model to start from has layers {'-'.join(map(str, start.layer_sizes))}, "
+            f"not {'-'.join(map(str, config.layer_sizes))}: use its layer sizes"
+        )
+    if start.output != config.output:
+        raise ConfigError(f"the model to start from has a {start.output} output layer")

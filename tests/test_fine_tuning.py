@@ -1,0 +1,106 @@
+"""Learning from the class's drawings, and starting from a trained model (fine-tuning)."""
+
+import json
+
+import numpy as np
+import pytest
+
+from mnist_core.config import ConfigError, TrainConfig
+from mnist_core.dataset import ClassSet, Split
+from mnist_core.runs.events import EpochEnd
+from mnist_core.serving.model_files import BUNDLED_MODEL, load_model
+from mnist_core.serving.reading import read_drawing
+from tests.conftest import canvas_drawing
+from tests.test_cli import cli
+
+tf = pytest.importorskip("tensorflow")
+from mnist_core.training.class_mix import EPOCH_SHARE, HOLDOUT_SHARE, mix_in  # noqa: E402
+from mnist_core.training.train import train  # noqa: E402
+
+FINE_TUNE = TrainConfig(hidden=(1024, 1024), init="he", epochs=1, class_data=True)
+
+
+@pytest.fixture(scope="module")
+def class_set(small_mnist) -> ClassSet:
+    """Forty MNIST test digits as a class would give them: drawn on the canvas, read by the
+    page, kept as the 28x28 image the network received."""
+    network = load_model(BUNDLED_MODEL).network
+    pixels = [
+        read_drawing(network, canvas_drawing(image, box=120)).pixels
+        for image in small_mnist.x_test[-40:]
+    ]
+    images = (np.stack(pixels) * 255).round().astype(np.uint8)
+    return ClassSet.from_images(images, small_mnist.y_test[-40:])
+
+
+def test_the_class_drawings_are_repeated_into_training_and_partly_held_out(small_mnist, class_set):
+    split = small_mnist.split_validation(200)
+    mixed = mix_in(split, class_set, seed=0)
+    assert len(mixed.x_class) == round(len(class_set) * HOLDOUT_SHARE)
+    added = len(mixed.x_train) - len(split.x_train)
+    assert added == pytest.approx(EPOCH_SHARE * len(split.x_train), rel=0.2)
+    # No held-out drawing is among those learnt from.
+    learnt = {row.tobytes() for row in mixed.x_train[len(split.x_train) :]}
+    assert not any(row.tobytes() in learnt for row in mixed.x_class)
+
+
+def test_too_few_class_drawings_are_refused_with_a_sentence(small_mnist, class_set):
+    few = ClassSet(class_set.x[:3], class_set.y[:3])
+    with pytest.raises(ConfigError, match="at least 8 labelled drawings"):
+        mix_in(Split(*small_mnist.split_validation(200).__dict__.values()), few, seed=0)
+
+
+@pytest.mark.parametrize("engine", ["scratch", "keras"])
+def test_fine_tuning_the_bundled_model_on_the_class_scores_both(small_mnist, class_set, engine):
+    start = load_model(BUNDLED_MODEL).network
+    events = []
+    result = train(
+        FINE_TUNE.replace(engine=engine),
+        small_mnist,
+        on_event=events.append,
+        drawings=class_set,
+        start=start,
+    )
+    [epoch] = [e for e in events if isinstance(e, EpochEnd)]
+    assert epoch.class_accuracy is not None
+    assert result.class_evaluation.confusion.sum() == 10
+    assert result.class_accuracy_before is not None
+    assert result.evaluation.accuracy > 0.9  # it has not forgotten MNIST
+    assert result.summary()["class_accuracy"] == result.class_evaluation.accuracy
+
+
+def test_a_start_model_with_other_layers_is_refused(small_mnist):
+    start = load_model(BUNDLED_MODEL).network
+    with pytest.raises(ConfigError, match="has layers 784-1024-1024-10"):
+        train(TrainConfig(hidden=(64,), epochs=1), small_mnist, start=start)
+
+
+def test_the_command_line_fine_tunes_on_an_exported_class_file(
+    tmp_path, class_set, small_mnist_path
+):
+    exported = tmp_path / "class.npz"
+    np.savez(
+        exported, x=(class_set.x.reshape(-1, 28, 28) * 255).round().astype(np.uint8), y=class_set.y
+    )
+    out = cli(
+        "train",
+        "--preset",
+        "recommended",
+        "--epochs",
+        "1",
+        "--no-augment",
+        "--data",
+        str(small_mnist_path),
+        "--start-from",
+        str(BUNDLED_MODEL),
+        "--class-data",
+        str(exported),
+        "--json",
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    summary = json.loads(out.stdout.strip().splitlines()[-1])
+    assert summary["class_accuracy"] is not None and summary["class_accuracy_before"] is not None
+    missing = cli(
+        "train", "--class-data", str(tmp_path / "none.npz"), "--data", str(small_mnist_path)
+    )
+    assert missing.returncode == 1 and "does not exist" in missing.stderr
