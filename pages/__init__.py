@@ -155,14 +155,18 @@ def _load(path: str, modified: float) -> MLP | str:
 
 
 def network_for(choice: ModelChoice) -> MLP | None:
-    """The weights behind a picker entry; a training run's are its latest snapshot.
+    """The weights behind a picker entry; a training run's are its latest snapshot, or once
+    it is let go of (or the server restarted), its checkpoint file.
 
     Raises ModelFileError, with the reason, for a file that cannot be used (any more).
     """
     if choice.run_id is not None:
         run = registry().get(choice.run_id)
-        return None if run is None else run.live_network
-    path = Path(choice.path)
+        if run is not None and run.live_network is not None:
+            return run.live_network
+        if run is None or not run.checkpoint:
+            return None
+    path = Path(run.checkpoint if choice.run_id is not None else choice.path)
     try:
         modified = path.stat().st_mtime
     except OSError:

@@ -34,25 +34,73 @@ class Kept(NamedTuple):
 
 TOP_UNITS = 8
 
-st.title("Draw a digit")
-st.caption(
-    "Draw one digit, 0 to 9, in the black square. After every stroke the network reads it: "
-    "the drawing is shrunk to 28x28 pixels, the way the MNIST digits it learnt from were made."
-)
+# On a phone (Streamlit stacks columns below 640 px) the canvas and the answer come first,
+# so both are in view while drawing; the model and brush follow them, the title shrinks.
+# Touch screens cannot hover, so there the canvas's toolbar stays shown, with its own hint.
+PAGE_STYLE = """<style>
+@media (max-width: 640px) {
+  [data-testid=stMainBlockContainer] { padding-top: 3.75rem; }
+  .st-key-intro h1 { font-size: 1.5rem; padding: 0.25rem 0 0; }
+  .st-key-intro [data-testid=stCaptionContainer] { display: none; }
+  [data-testid=stMainBlockContainer] > [data-testid=stVerticalBlock] > :has(> .st-key-settings) {
+    order: 1;
+  }
+}
+/* Beside an open sidebar (a tablet held sideways) the canvas's column keeps the whole canvas
+   and the answer's column gives way. */
+@media (min-width: 641px) {
+  [data-testid=stHorizontalBlock]:has([data-testid=stBidiComponentIsolated]) {
+    flex-wrap: nowrap;
+  }
+  [data-testid=stColumn]:has([data-testid=stBidiComponentIsolated]) { min-width: 282px; }
+}
+@media (hover: hover) { .touch-hint { display: none; } }
+@media (hover: none) { .hover-hint { display: none; } }
+/* The block holding this style and the script below takes no room on the page. */
+[data-testid=stVerticalBlock] > :has(> .st-key-page-setup) { display: none; }
+</style>"""
+# The canvas keeps its toolbar in a shadow root, out of reach of the page's CSS: this adds
+# one rule there, for screens that cannot hover, to each canvas as it appears.
+TOUCH_TOOLBAR = """<script>
+(() => {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync("@media (hover: none) { .dc-toolbar { opacity: 1; top: -2.65rem; } }");
+  const pin = () => document.querySelectorAll("[data-testid=stBidiComponentIsolated]")
+    .forEach((host) => {
+      const root = host.shadowRoot;
+      if (root && !root.adoptedStyleSheets.includes(sheet)) {
+        root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+      }
+    });
+  new MutationObserver(pin).observe(document.body, { childList: true, subtree: true });
+  pin();
+})();
+</script>"""
+with st.container(key="page-setup"):
+    st.html(PAGE_STYLE + TOUCH_TOOLBAR, unsafe_allow_javascript=True)
 
-picker_col, brush_col = st.columns([5, 6], gap="large")
-with picker_col:
-    choice = pick_model(
-        "Model", "model", "The bundled model, runs trained on the Train page, and saved models."
+with st.container(key="intro"):
+    st.title("Draw a digit")
+    st.caption(
+        "Draw one digit, 0 to 9, in the black square. After every stroke the network reads "
+        "it: the drawing is shrunk to 28x28 pixels, the way the MNIST digits it learnt from "
+        "were made."
     )
-brush = brush_col.slider(
-    "Brush width",
-    8,
-    40,
-    20,
-    key="brush",
-    help="About 20 matches the pen strokes in MNIST once the drawing is shrunk.",
-)
+
+with st.container(key="settings"):
+    picker_col, brush_col = st.columns([5, 6], gap="large")
+    with picker_col:
+        choice = pick_model(
+            "Model", "model", "The bundled model, runs trained on the Train page, and saved models."
+        )
+    brush = brush_col.slider(
+        "Brush width",
+        8,
+        40,
+        20,
+        key="brush",
+        help="About 20 matches the pen strokes in MNIST once the drawing is shrunk.",
+    )
 
 
 def describe(reading: rd.Reading) -> None:
@@ -194,8 +242,13 @@ def drawing_area() -> None:
     left, right = st.columns([5, 6], gap="large")
     canvas_key = f"canvas-{st.session_state.get(CANVAS_GENERATION, 0)}"
     with left:
-        # Above the canvas, this line also leaves room for the toolbar that floats over it.
-        st.caption("Hover over the canvas for its toolbar: undo a stroke, or clear it all.")
+        # Above the canvas, this line also leaves room for the toolbar that floats over it
+        # (on a touch screen it stays there, right of the short hint).
+        st.caption(
+            "<span class='hover-hint'>Hover over the canvas for its toolbar: undo a stroke, "
+            "or clear it all.</span><span class='touch-hint'>Undo, or clear it all:</span>",
+            unsafe_allow_html=True,
+        )
         st_canvas(
             stroke_width=brush,
             stroke_color="#FFFFFF",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -33,8 +34,14 @@ from mnist_core.presets import PRESETS
 from mnist_core.roles import NotAllowed
 from mnist_core.runs.process import TrainingInputs
 from mnist_core.runs.registry import RunView
-from mnist_core.runs.saving import remove_saved_model, save_run
-from mnist_core.runs.states import DIVERGED, STOPPED
+from mnist_core.runs.saving import (
+    continuation,
+    kept_network,
+    remove_saved_model,
+    run_metadata,
+    save_run,
+)
+from mnist_core.runs.states import DIVERGED, INTERRUPTED, STOPPED
 from mnist_core.serving.model_files import SUFFIX, ModelFileError, model_bytes
 from mnist_core.serving.model_listing import list_models
 from mnist_core.serving.model_names import MAX_NAME_LENGTH, clean_model_name
@@ -285,26 +292,31 @@ def take_start_layers() -> None:
 
 
 def start() -> None:
+    submit(new_run, "start")
+
+
+def new_run() -> tuple[TrainConfig, str, str | None, TrainingInputs]:
+    """The run the settings describe: its config, name, preset and inputs."""
+    config = settings_config()
+    start_from = start_network()
+    drawings = class_drawings() if st.session_state.get("class_data") else None
+    if start_from is not None:
+        config = config.replace(start_from=start_choice().label).validate()
+    if drawings is not None:
+        config = config.replace(class_data=True)
+    preset = st.session_state["preset"]
+    same = PRESETS[preset].config == config
+    name = preset if same else f"custom ({preset})"
+    return config, name, preset if same else None, TrainingInputs(drawings, start_from)
+
+
+def submit(make: Callable[[], tuple], verb: str) -> None:
+    """Queue the run `make` describes; any refusal becomes one sentence under the button."""
     try:
-        config = settings_config()
-        start_from = start_network()
-        drawings = class_drawings() if st.session_state.get("class_data") else None
-        if start_from is not None:
-            config = config.replace(start_from=start_choice().label).validate()
-        if drawings is not None:
-            config = config.replace(class_data=True)
-        preset = st.session_state["preset"]
-        same = PRESETS[preset].config == config
-        name = preset if same else f"custom ({preset})"
-        run_id = registry().submit(
-            config,
-            name,
-            preset if same else None,
-            visitor(),
-            TrainingInputs(drawings=drawings, start=start_from),
-        )
-    except (ConfigError, ModelFileError, StorageError) as exc:
-        st.session_state["start_error"] = f"Cannot start: {exc}."
+        config, name, preset, inputs = make()
+        run_id = registry().submit(config, name, preset, visitor(), inputs)
+    except (ConfigError, ModelFileError, StorageError, ValueError) as exc:
+        st.session_state["start_error"] = f"Cannot {verb}: {exc}."
         return
     except NotAllowed as exc:
         st.session_state["start_error"] = str(exc)
@@ -424,10 +436,18 @@ def live_view(run_id: int, polling: bool) -> None:
 
 
 def result_view(run: RunView) -> None:
+    if run.result is None:
+        with st.container(key="train-result"):
+            if run.state == INTERRUPTED:
+                st.warning(f"Run {run.id}: {run.message}")
+            else:
+                st.error(f"Run {run.id} {run.state}: {run.message}")
+        if run.state == INTERRUPTED and run.checkpoint:
+            continue_panel(run)
+        if run.live_network is not None or run.checkpoint:
+            save_panel(run)
+        return
     with st.container(key="train-result"):
-        if run.result is None:
-            st.error(f"Run {run.id} failed: {run.message}")
-            return
         accuracy = run.result.evaluation.accuracy
         st.markdown(f"### Test accuracy: {accuracy:.2%}")
         st.caption(f"On {run.result.evaluation.confusion.sum():,} test images it never saw.")
@@ -461,7 +481,7 @@ def result_view(run: RunView) -> None:
                     for t, p in zip(mistakes.labels[shown], mistakes.predicted[shown])
                 ],
             )
-    if run.result.network is None:
+    if run.result.network is None and not run.checkpoint:
         st.caption(
             "Only the last few runs keep their weights, to spare the server's memory: this "
             "one's are gone, so it can no longer be saved or drawn with."
@@ -470,13 +490,43 @@ def result_view(run: RunView) -> None:
         save_panel(run)
 
 
+def continue_panel(run: RunView) -> None:
+    """An interrupted run goes on from its last checkpoint, for the epochs it had left."""
+    done = len(run.epochs)
+    left = run.config.epochs - done
+    st.button(
+        f"Continue training ({left} epoch{'s' if left != 1 else ''} left)",
+        type="primary",
+        on_click=continue_run,
+        args=(run.id,),
+    )
+    st.caption(
+        f"Starts a new run from the weights after step {run.checkpoint_step:,}, with the same "
+        "settings. Carried over: the weights. Not carried over: the optimizer's memory (its "
+        "running averages start again), the place in the learning-rate schedule, and the "
+        "order of the images, so the loss may jump for a few steps."
+    )
+
+
+def continue_run(run_id: int) -> None:
+    submit(lambda: continued(run_id), "continue")
+
+
+def continued(run_id: int) -> tuple[TrainConfig, str, str | None, TrainingInputs]:
+    run = registry().get(run_id)
+    config, name = continuation(run)
+    drawings = class_drawings() if config.class_data else None
+    return config, name, None, TrainingInputs(drawings, kept_network(run))
+
+
 @st.cache_resource(max_entries=2, ttl=600, show_spinner=False)
 def model_download(run_id: int, name: str) -> bytes:
     """A run's model file, built only when someone asks for it, and kept for a repeat."""
     run = registry().get(run_id)
-    if run is None or run.result is None or run.result.network is None:
+    network = None if run is None else kept_network(run)
+    if network is None:
         raise ValueError(f"run {run_id} no longer has weights to download")
-    return model_bytes(run.result.network, run.result.metadata(name=name, preset=run.preset))
+    return model_bytes(network, run_metadata(run, name))
 
 
 def file_name(name: str) -> str:

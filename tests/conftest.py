@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import itertools
 import os
 from pathlib import Path
@@ -14,6 +15,14 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL_MNIST = Path(__file__).resolve().parent / "data" / "mnist_small.npz"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _app_data_outside_the_repository(tmp_path_factory):
+    """Pages and registries made by tests keep their database and checkpoints in a temporary
+    folder, never in the repository's data/ (a test may still name its own)."""
+    if not os.environ.get("DIGITLAB_DATA_DIR"):
+        os.environ["DIGITLAB_DATA_DIR"] = str(tmp_path_factory.mktemp("digitlab_data"))
 
 
 @pytest.fixture(scope="session")
@@ -151,7 +160,14 @@ def browser():
 @pytest.fixture
 def page(browser, app_url, request):
     """A fresh tab on the app; page errors fail the test; a failure leaves a screenshot."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    with app_tab(browser, app_url, request, viewport={"width": 1400, "height": 1000}) as tab:
+        yield tab
+
+
+@contextlib.contextmanager
+def app_tab(browser, app_url, request, **context_options):
+    """A tab on the app in a new browser context (a screen size, touch); as `page` does."""
+    context = browser.new_context(**context_options)
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))

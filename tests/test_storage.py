@@ -225,3 +225,26 @@ def test_a_broken_database_gives_one_sentence(tmp_path, readings, damage):
     message = str(caught.value)
     assert message.startswith("The class's drawings cannot be kept right now")
     assert "\n" not in message
+
+
+def test_runs_are_kept_and_rewritten_as_they_go(url):
+    from mnist_core.storage.runs import RunRecord, RunRecords
+
+    records = RunRecords(open_database(url))
+    first = RunRecord(7, "a run", None, {"epochs": 3}, "s", False, "running", "", "2026-11-23")
+    records.save(first)
+    records.save(RunRecord(**{**first.__dict__, "state": "finished", "result": {"x": 1}}))
+    [kept] = records.all()
+    assert kept.state == "finished" and kept.result == {"x": 1} and kept.config == {"epochs": 3}
+
+
+def test_a_version_1_database_is_upgraded_at_start(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = open_database(url)
+    with engine.begin() as conn:  # as the first Digit Lab with a database left it
+        database.runs.drop(conn)
+        conn.execute(sa.update(database.settings).values(value="1"))
+    engine = open_database(url)
+    assert sa.inspect(engine).has_table("runs")
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(database.settings.c.value)).scalar() == str(SCHEMA_VERSION)

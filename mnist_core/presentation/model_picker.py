@@ -30,16 +30,18 @@ class ModelMenu:
 
 
 def model_menu(folder: Path, runs: list[RunView]) -> ModelMenu:
-    """The bundled model, this server's runs with weights, then saved files, newest first;
-    and the files left out of the list, with the reason, so a page can say so."""
+    """The bundled model, the runs with weights (in memory, or kept in a checkpoint file),
+    then saved files, newest first; and the files left out of the list, with the reason,
+    so a page can say so."""
     scan = scan_models(folder)
     choices = [ModelChoice(BUNDLED_KEY, _bundled_label(), path=BUNDLED_MODEL)]
     for run in runs:
-        if run.live_network is not None:
+        if run.live_network is not None or run.checkpoint:
             # The label must not change while the run trains: the picker identifies its
             # choice by label, so the run's progress is shown beside it instead.
             label = f"Run {run.id}: {run.name} (trained on this server)"
-            choices.append(ModelChoice(f"run:{run.id}", label, run_id=run.id))
+            checkpoint = Path(run.checkpoint) if run.checkpoint else None
+            choices.append(ModelChoice(f"run:{run.id}", label, path=checkpoint, run_id=run.id))
     choices.extend(
         ModelChoice(f"file:{info.path.name}", _file_label(info), path=info.path)
         for info in scan.usable

@@ -15,29 +15,39 @@ import atexit
 import itertools
 import multiprocessing as mp
 import os
+import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from multiprocessing.connection import wait as wait_for_any
+from pathlib import Path
 from typing import Any
 
 from mnist_core.config import TrainConfig
+from mnist_core.locations import data_dir
 from mnist_core.roles import Visitor, may_start, may_stop, require_teacher
 from mnist_core.serving.evaluation import Mistakes
+from mnist_core.serving.model_files import SUFFIX, save_model
 from mnist_core.serving.network import MLP
+from mnist_core.storage.database import StorageError, open_database
+from mnist_core.storage.runs import RunRecords
 
 from .endings import killed_message, unreadable_message
 from .events import BatchEnd, EpochEnd, RunEnded, RunStarted, WeightsSnapshot
 from .history import History
 from .process import ChildSettings, Failed, Finished, TrainingInputs, train_in_child
+from .records import from_record, to_record
 from .result import TrainResult
 from .states import ACTIVE_STATES, FAILED, QUEUED, RUNNING, STARTING, STOPPED
 
 ENV_MAX_RUNS = "DIGITLAB_MAX_TRAININGS"
 ENV_THREADS = "DIGITLAB_TRAIN_THREADS"
 KEEP_NETWORKS = 5  # ended runs that keep their networks; older ones keep what the page shows
+JOURNAL_SECONDS = 2.0  # how often a changed run is written down
+CHECKPOINTS = "checkpoints"  # the folder, in the data folder, of the runs' weights
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,8 @@ class RunView:
     mistakes: Mistakes | None = None
     owner: str = ""  # the browser session that started it ("" = the server itself)
     by_teacher: bool = False
+    checkpoint: str | None = None  # a model file of its latest kept weights
+    checkpoint_step: int = 0
 
     @property
     def active(self) -> bool:
@@ -78,6 +90,8 @@ class _Run:
     history: History = field(default_factory=History)
     ended: int = 0  # order in which runs ended, counted from 1; 0 while active
     inputs: TrainingInputs = field(default_factory=TrainingInputs)  # until the child has them
+    dirty: bool = False  # changed since the journal last wrote it
+    checkpointed_epochs: int = -1  # epochs done when its weights were last written
 
 
 class TrainingRegistry:
@@ -88,7 +102,11 @@ class TrainingRegistry:
         threads: int | None = None,
         niceness: int = 10,
         snapshot_every: float = 1.0,
+        records: RunRecords | None = None,
+        checkpoints: Path | None = None,
     ) -> None:
+        """With `records` (the app's database) and `checkpoints` (a folder), every run is
+        written down as it goes, and the runs of earlier servers are there again."""
         if max_concurrent < 1:
             raise ValueError("at least one training must be allowed at a time")
         self.max_concurrent = max_concurrent
@@ -107,15 +125,29 @@ class TrainingRegistry:
         self._endings = itertools.count(1)
         self._closed = False
         self.teacher_only = False  # when set, students see runs but cannot start one
+        self._records = records
+        self._checkpoints = checkpoints
+        self._journal_due = threading.Event()
+        if records is not None:
+            self._load_past(records)
+            threading.Thread(target=self._journal, daemon=True, name="run-journal").start()
         atexit.register(self.shutdown)
 
     @classmethod
     def from_env(cls) -> TrainingRegistry:
-        """Settings a server operator can change without code: see README."""
+        """Settings a server operator can change without code: see README. Runs are kept in
+        the app's database; if it cannot be opened, they live in memory only."""
         threads = os.environ.get(ENV_THREADS)
+        try:
+            records = RunRecords(open_database())
+        except StorageError as exc:
+            print(f"Digit Lab: runs are not kept across restarts: {exc}", file=sys.stderr)
+            records = None
         return cls(
             max_concurrent=int(os.environ.get(ENV_MAX_RUNS, "1")),
             threads=int(threads) if threads else None,
+            records=records,
+            checkpoints=data_dir() / CHECKPOINTS,
         )
 
     def submit(
@@ -150,7 +182,7 @@ class TrainingRegistry:
                 owner=visitor.session if visitor else "",
                 by_teacher=bool(visitor and visitor.teacher),
             )
-            self._runs[run_id] = _Run(view, inputs=inputs or TrainingInputs())
+            self._runs[run_id] = _Run(view, inputs=inputs or TrainingInputs(), dirty=True)
             self._waiting.append(run_id)
             self._start_waiting()
         return run_id
@@ -205,7 +237,7 @@ class TrainingRegistry:
             return self._view(self._runs[run_id])
 
     def shutdown(self) -> None:
-        """End every child process; called at interpreter exit too."""
+        """End every child process and write every run down; called at interpreter exit too."""
         with self._lock:
             self._closed = True
             runs = list(self._runs.values())
@@ -213,6 +245,71 @@ class TrainingRegistry:
             if run.process is not None and run.process.is_alive():
                 run.process.terminate()
                 run.process.join(timeout=5)
+        self._write_journal()
+
+    def _load_past(self, records: RunRecords) -> None:
+        """The runs earlier servers kept; those cut off mid-run are interrupted now."""
+        try:
+            kept = records.all()
+        except StorageError as exc:
+            print(f"Digit Lab: earlier runs could not be read: {exc}", file=sys.stderr)
+            return
+        for record in kept:
+            fields, history = from_record(record)
+            run = _Run(RunView(**fields), history=history, ended=next(self._endings))
+            run.checkpointed_epochs = len(history.epochs)
+            run.dirty = record.state != fields["state"]  # write the interruption down
+            self._runs[record.id] = run
+        if kept:
+            self._ids = itertools.count(kept[-1].id + 1)
+        self._release_old_networks()
+
+    def _journal(self) -> None:
+        """Write changed runs down every couple of seconds, outside the pages' way."""
+        while not self._closed:
+            self._journal_due.wait(JOURNAL_SECONDS)
+            self._journal_due.clear()
+            self._write_journal()
+            time.sleep(JOURNAL_SECONDS)  # at most one write per run this often
+
+    def _write_journal(self) -> None:
+        if self._records is None:
+            return
+        with self._lock:
+            due = [run for run in self._runs.values() if run.dirty]
+            for run in due:
+                run.dirty = False
+            work = [(run, self._view(run), run.history) for run in due]
+        for run, view, history in work:
+            try:
+                view = self._checkpoint(run, view)
+                self._records.save(to_record(view, history))
+            except (StorageError, OSError, ValueError) as exc:
+                print(f"Digit Lab: run {view.id} could not be written down: {exc}", file=sys.stderr)
+
+    def _checkpoint(self, run: _Run, view: RunView) -> RunView:
+        """After each epoch, and when a run ends, its latest weights go to a model file."""
+        network = view.live_network
+        epochs = len(run.history.epochs)
+        ended_with_new_weights = not view.active and view.live_step > view.checkpoint_step
+        if network is None or self._checkpoints is None:
+            return view
+        if epochs == run.checkpointed_epochs and not ended_with_new_weights:
+            return view
+        path = self._checkpoints / f"run-{view.id}{SUFFIX}"
+        metadata = {
+            "name": f"Run {view.id}: {view.name}",
+            "config": view.config.to_dict(),
+            "status": view.state,
+            "checkpoint_step": view.live_step,
+        }
+        save_model(path, network, metadata, overwrite=True)
+        with self._lock:
+            run.checkpointed_epochs = epochs
+            run.view = replace(run.view, checkpoint=str(path), checkpoint_step=view.live_step)
+            self._release_old_networks()  # now that its weights are safe in the file
+            self._changed.notify_all()
+        return replace(view, checkpoint=str(path), checkpoint_step=view.live_step)
 
     def _view(self, run: _Run) -> RunView:
         position = None
@@ -291,6 +388,7 @@ class TrainingRegistry:
     def _apply(self, run: _Run, message: object) -> bool:
         """Fold one message into the run; True when the run is over. Caller holds the lock."""
         view = run.view
+        run.dirty = True
         if view.state not in ACTIVE_STATES:
             return True  # already ended (stopped while starting)
         if isinstance(message, (RunStarted, BatchEnd, EpochEnd, RunEnded)):
@@ -301,11 +399,13 @@ class TrainingRegistry:
             run.view = replace(view, live_network=message.network, live_step=message.step)
         elif isinstance(message, Finished):
             result = message.result
+            ended = result.history.ended
             run.view = replace(
                 run.view,
                 result=result,
                 mistakes=message.mistakes,
                 live_network=result.network,
+                live_step=ended.step if ended else run.view.live_step,
             )
             self._finish(run, result.status, result.message)
             return True
@@ -317,6 +417,8 @@ class TrainingRegistry:
     def _finish(self, run: _Run, state: str, message: str) -> None:
         run.view = replace(run.view, state=state, message=message)
         run.ended = next(self._endings)
+        run.dirty = True
+        self._journal_due.set()
         self._release_old_networks()
         self._start_waiting()
         self._changed.notify_all()
@@ -325,7 +427,8 @@ class TrainingRegistry:
         """Runs that ended before the last few keep only what the Train page shows."""
         ended = sorted((r for r in self._runs.values() if r.ended), key=lambda r: -r.ended)
         for run in ended[KEEP_NETWORKS:]:
-            if run.view.live_network is not None:  # a finished run's is its result's network
+            unwritten = self._records is not None and run.view.checkpoint_step < run.view.live_step
+            if run.view.live_network is not None and not unwritten:
                 result = run.view.result
                 lean = None if result is None else result.without_network()
                 run.view = replace(run.view, live_network=None, result=lean)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mnist_core.config import TrainConfig
 from mnist_core.roles import Visitor, require_teacher
-from mnist_core.serving.model_files import SUFFIX, save_model
+from mnist_core.serving.model_files import SUFFIX, load_model, save_model
 from mnist_core.serving.model_names import clean_model_name
+from mnist_core.serving.network import MLP
 
 from .registry import RunView
+from .states import INTERRUPTED
 
 
 def remove_saved_model(folder: Path, file_name: str, visitor: Visitor | None) -> None:
@@ -20,14 +23,48 @@ def remove_saved_model(folder: Path, file_name: str, visitor: Visitor | None) ->
     path.unlink()
 
 
+def kept_network(run: RunView) -> MLP | None:
+    """A run's latest weights: its result's, its live snapshot, else its checkpoint file."""
+    if run.result is not None and run.result.network is not None:
+        return run.result.network
+    if run.live_network is not None:
+        return run.live_network
+    return load_model(run.checkpoint).network if run.checkpoint else None
+
+
+def run_metadata(run: RunView, name: str) -> dict:
+    """What a saved model records about its run, figures included once there are some."""
+    if run.result is not None:
+        return run.result.metadata(name=name, preset=run.preset, command=None)
+    return {
+        "name": name,
+        "preset": run.preset,
+        "config": run.config.to_dict(),
+        "status": run.state,
+        "message": run.message,
+        "metrics": {},
+        "history": {"loss": [list(point) for point in run.losses]},
+    }
+
+
+def continuation(run: RunView | None) -> tuple[TrainConfig, str]:
+    """The settings and name of a run that goes on where an interrupted one stopped."""
+    if run is None or run.state != INTERRUPTED or not run.checkpoint:
+        raise ValueError("only an interrupted run with kept weights can be continued")
+    done = len(run.epochs)
+    config = run.config.replace(
+        epochs=max(1, run.config.epochs - done),
+        start_from=f"Run {run.id} after step {run.checkpoint_step}",
+    )
+    return config, f"{run.name} (continued)"
+
+
 def save_run(run: RunView, name: str, folder: Path) -> Path:
-    """Save a finished run's network; refuses to replace an existing model."""
-    if run.result is None:
-        raise ValueError("this run has no result to save yet")
-    if run.result.network is None:
-        raise ValueError("this run's weights are no longer kept (only the last few runs keep them)")
+    """Save a run's latest weights, finished or not; refuses to replace an existing model."""
+    network = kept_network(run)
+    if network is None:
+        raise ValueError("this run has no weights to save")
     path = folder / f"{clean_model_name(name)}{SUFFIX}"
     if path.exists():
         raise FileExistsError(f"a model called {path.stem!r} already exists: choose another name")
-    metadata = run.result.metadata(name=name.strip(), preset=run.preset, command=None)
-    return save_model(path, run.result.network, metadata)
+    return save_model(path, network, run_metadata(run, name.strip()))

@@ -13,6 +13,7 @@ FINISHED = "finished"
 STOPPED = "stopped"
 DIVERGED = "diverged"
 FAILED = "failed"
+INTERRUPTED = "interrupted"  # the server stopped while it was waiting or training
 
 FINISHED_MESSAGE = "Training finished."
 STOPPED_MESSAGE = "Stopped by request; the weights learnt so far are kept."

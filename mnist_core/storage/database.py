@@ -18,7 +18,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from mnist_core.locations import database_url
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 1: the class's drawings; 2: training runs
 BUSY_TIMEOUT_SECONDS = 10  # how long a writer waits for another before giving up
 UNAVAILABLE = "The class's drawings cannot be kept right now"
 
@@ -49,8 +49,32 @@ drawings = sa.Table(
     sa.CheckConstraint("label >= 0 AND label <= 9", name="label_is_a_digit"),
 )
 
+runs = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),  # the app's run number
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("preset", sa.String(64)),
+    sa.Column("config", sa.JSON, nullable=False),  # the TrainConfig's settings
+    sa.Column("owner", sa.String(64), nullable=False),  # the browser session that started it
+    sa.Column("by_teacher", sa.Boolean, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("created", sa.String(32), nullable=False),
+    sa.Column("updated", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("history", sa.JSON, nullable=False),  # thinned loss curve, epochs, start and end
+    sa.Column("result", sa.JSON),  # the final evaluation's figures, once it has one
+    sa.Column("checkpoint", sa.String(500)),  # a model file of its latest kept weights
+    sa.Column("checkpoint_step", sa.Integer, nullable=False),
+)
+
+
+def _add_runs(conn: Connection) -> None:
+    runs.create(conn, checkfirst=True)
+
+
 # Upgrades from version N to N + 1, run in order inside the start-up transaction.
-UPGRADES: dict[int, Callable[[Connection], None]] = {}
+UPGRADES: dict[int, Callable[[Connection], None]] = {1: _add_runs}
 
 
 class StorageError(RuntimeError):

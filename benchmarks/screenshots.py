@@ -1,0 +1,64 @@
+"""Screenshots of the Draw page on phones, tablets, a laptop and a projector, to look at.
+
+Usage: python -m benchmarks.screenshots [--out test-artifacts/screens]
+
+On each screen of benchmarks.touch.SCREENS it draws a 4 (with a finger where the screen is
+a touch screen), waits for the answer, and saves what is in view without scrolling
+(`NAME.png`) and the whole page (`NAME-full.png`). It prints where the canvas and the answer
+sit, and whether both are in view.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from benchmarks.app_server import CHROMIUM, CHROMIUM_ARGS, ROOT, running_app
+from benchmarks.digits import DIGITS
+from benchmarks.touch import CANVAS, SCREENS, context_options, touch_draw
+from tests.conftest import draw
+
+ANSWERED = """() => { const b = document.querySelector('.st-key-prediction');
+    return b && /(^|\\D)\\d(\\D|$)/.test(b.innerText) && !b.innerText.includes('Draw a digit'); }"""
+
+
+def in_view(box: dict, width: int, height: int) -> bool:
+    return (
+        box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= width
+        and (box["y"] + box["height"] <= height)
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "test-artifacts" / "screens")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    from playwright.sync_api import sync_playwright
+
+    with running_app() as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        for name, (width, height, touch) in SCREENS.items():
+            context = browser.new_context(**context_options(name))
+            page = context.new_page()
+            page.goto(url)
+            page.locator(CANVAS).wait_for(timeout=30_000)
+            (touch_draw if touch else draw)(page, DIGITS[4])
+            page.wait_for_function(ANSWERED, timeout=30_000)
+            page.screenshot(path=args.out / f"{name}.png")
+            page.screenshot(path=args.out / f"{name}-full.png", full_page=True)
+            canvas = page.locator(CANVAS).bounding_box()
+            answer = page.locator(".st-key-prediction").bounding_box()
+            print(
+                f"{name}: canvas at y {canvas['y']:.0f}-{canvas['y'] + canvas['height']:.0f}, "
+                f"answer at y {answer['y']:.0f}-{answer['y'] + answer['height']:.0f}; "
+                f"both in view: {in_view(canvas, width, height) and in_view(answer, width, height)}"
+            )
+            context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
