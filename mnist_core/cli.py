@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--out", help=f"save the trained model here ({SUFFIX})")
     train.add_argument("--force", action="store_true", help="replace an existing --out file")
     train.add_argument("--json", action="store_true", help="end with one line of JSON")
+    train.add_argument("--logdir", help="write TensorBoard event files to this folder")
 
     ev = commands.add_parser("evaluate", help="test a saved model on the MNIST test set")
     ev.add_argument("model", nargs="?", default=str(BUNDLED_MODEL), help="default: bundled")
@@ -91,6 +92,16 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--model", default=str(BUNDLED_MODEL), help="default: bundled model")
     predict.add_argument("--json", action="store_true")
 
+    export = commands.add_parser("export", help="write a saved model as a Keras .keras file")
+    export.add_argument("model", metavar="MODEL.npz")
+    export.add_argument("--to", required=True, metavar="FILE.keras")
+    export.add_argument("--force", action="store_true", help="replace an existing file")
+
+    bring = commands.add_parser("import", help="bring in a Keras Sequential model of Dense layers")
+    bring.add_argument("keras_file", metavar="FILE.keras")
+    bring.add_argument("--out", required=True, help=f"the model file to write ({SUFFIX})")
+    bring.add_argument("--force", action="store_true", help="replace an existing --out file")
+
     add_class_commands(commands)
     return parser
 
@@ -99,7 +110,14 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
         args = build_parser().parse_args(argv)
-        commands = {"train": _train, "evaluate": _evaluate, "predict": _predict, "class": run_class}
+        commands = {
+            "train": _train,
+            "evaluate": _evaluate,
+            "predict": _predict,
+            "class": run_class,
+            "export": _export,
+            "import": _import,
+        }
         return commands[args.command](args, argv)
     except UsageError as exc:
         print(f"error: {exc} (see python -m mnist_core --help)", file=sys.stderr)
@@ -173,13 +191,15 @@ def _train(args: argparse.Namespace, argv: list[str]) -> int:
     )
     printer = _ProgressPrinter(log)
     try:
-        result = train(config, data, on_event=printer, drawings=drawings, start=start)
+        result = train(
+            config, data, on_event=printer, drawings=drawings, start=start, logdir=args.logdir
+        )
     finally:
         printer.close()
     summary = result.summary()
     print(
         f"{result.status}: {result.message}\ntest accuracy {result.evaluation.accuracy:.2%} "
-        f"({result.seconds:.1f} s of training, {result.samples_per_second:,.0f} samples/s)",
+        f"({result.seconds:.1f} s, {result.samples_per_second:,.0f} samples/s once compiled)",
         file=log,
     )
     if result.class_evaluation is not None:
@@ -198,6 +218,32 @@ def _train(args: argparse.Namespace, argv: list[str]) -> int:
         print("not saved (add --out FILE.npz to keep it)", file=log)
     if args.json:
         print(json.dumps(summary))
+    return 0
+
+
+def _export(args: argparse.Namespace, argv: list[str]) -> int:
+    network = load_model(args.model).network
+    from mnist_core.training.keras_files import export_keras  # TensorFlow loads only here
+
+    print(f"wrote {export_keras(network, args.to, args.force)}")
+    return 0
+
+
+def _import(args: argparse.Namespace, argv: list[str]) -> int:
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise FileExistsError(f"{out} already exists; add --force to replace it")
+    from mnist_core.training.keras_files import import_keras  # TensorFlow loads only here
+
+    network = import_keras(args.keras_file)
+    metadata = {
+        "name": out.stem,
+        "preset": None,
+        "command": "python -m mnist_core " + shlex.join(argv),
+        "imported_from": Path(args.keras_file).name,
+    }
+    save_model(out, network, metadata, args.force)
+    print(f"wrote {out}: {'-'.join(map(str, network.layer_sizes))}, {network.output} output")
     return 0
 
 

@@ -32,6 +32,7 @@ from mnist_core.presentation.model_picker import model_menu
 from mnist_core.presentation.pictures import enlarge
 from mnist_core.presets import PRESETS
 from mnist_core.roles import NotAllowed
+from mnist_core.runs.keras_download import keras_file_bytes
 from mnist_core.runs.process import TrainingInputs
 from mnist_core.runs.registry import RunView
 from mnist_core.runs.saving import (
@@ -529,6 +530,12 @@ def model_download(run_id: int, name: str) -> bytes:
     return model_bytes(network, run_metadata(run, name))
 
 
+@st.cache_resource(max_entries=2, ttl=600, show_spinner=False)
+def keras_download(run_id: int, name: str) -> bytes:
+    """The same model as a .keras file, made by a child process only when someone asks."""
+    return keras_file_bytes(model_download(run_id, name))
+
+
 def file_name(name: str) -> str:
     """The download's file name: the typed name made safe, as saving makes it."""
     try:
@@ -539,7 +546,9 @@ def file_name(name: str) -> str:
 
 def save_panel(run: RunView) -> None:
     st.markdown("#### Keep this model")
-    name_col, save_col, download_col = st.columns([3, 1, 1], vertical_alignment="bottom")
+    name_col, save_col, download_col, keras_col = st.columns(
+        [3, 1, 1, 1], vertical_alignment="bottom"
+    )
     name = name_col.text_input("Model name", value=f"run-{run.id}-{run.name}", key=f"name-{run.id}")
     if save_col.button("Save model", key=f"save-{run.id}"):
         try:
@@ -554,6 +563,13 @@ def save_panel(run: RunView) -> None:
         file_name=file_name(name),
         mime="application/octet-stream",
         key=f"download-{run.id}",
+    )
+    keras_col.download_button(
+        "Download as Keras model",
+        data=functools.partial(keras_download, run.id, name.strip()[:MAX_NAME_LENGTH]),
+        file_name=file_name(name).removesuffix(SUFFIX) + ".keras",
+        mime="application/octet-stream",
+        key=f"keras-download-{run.id}",
     )
     if st.button("Draw with this model", key=f"draw-{run.id}"):
         st.session_state["model"] = f"run:{run.id}"

@@ -61,7 +61,7 @@ def test_same_seed_same_start(small_mnist, engine):
 
 
 @pytest.mark.parametrize("engine", ["scratch", "keras"])
-def test_a_stop_request_ends_within_one_batch_and_keeps_the_weights(small_mnist, engine):
+def test_a_stop_request_ends_after_the_call_in_progress_and_keeps_the_weights(small_mnist, engine):
     steps = []
 
     def on_event(event):
@@ -75,7 +75,8 @@ def test_a_stop_request_ends_within_one_batch_and_keeps_the_weights(small_mnist,
         should_stop=lambda: len(steps) >= 3,
     )
     assert result.status == STOPPED
-    assert result.history.ended.step == 3
+    # Both engines run several steps per compiled call, and stop when the call returns.
+    assert 3 <= result.history.ended.step <= 35
     assert result.evaluation.accuracy > 0.2  # three steps already beat chance
 
 
@@ -102,7 +103,9 @@ def test_every_preset_runs(small_mnist, name):
 def test_snapshots_carry_the_weights_while_training(small_mnist):
     _result, events = run(SMALL, small_mnist, snapshot_every=0.0)
     snapshots = [e for e in events if e.kind == "weights"]
-    assert len(snapshots) >= 10
+    # One chance per compiled call, and each call runs several steps.
+    steps = [e.step for e in snapshots]
+    assert len(steps) >= 4 and steps == sorted(set(steps)) and steps[-1] == 70
     assert snapshots[-1].network.layer_sizes == (784, 64, 10)
 
 

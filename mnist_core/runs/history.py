@@ -17,6 +17,12 @@ class History:
     last_batch: BatchEnd | None = None
     ended: RunEnded | None = None
 
+    def copy(self) -> History:
+        """A copy that later events do not change, for writing down from another thread."""
+        return History(
+            self.started, list(self.losses), list(self.epochs), self.last_batch, self.ended
+        )
+
     def add(self, event: Event) -> None:
         if isinstance(event, RunStarted):
             self.started = event

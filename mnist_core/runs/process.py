@@ -49,6 +49,7 @@ class TrainingInputs:
 
     drawings: ClassSet | None = None  # the class's labelled drawings, when learning from them
     start: MLP | None = None  # the weights to start from; None for random ones
+    logdir: str | None = None  # where to write TensorBoard event files; None for nowhere
 
 
 def train_in_child(
@@ -88,6 +89,7 @@ def _train(
             snapshot_every=settings.snapshot_every,
             drawings=inputs.drawings,
             start=inputs.start,
+            logdir=inputs.logdir,
         )
         return Finished(result, sample_mistakes(result.evaluation, data.x_test, data.y_test))
     except (DataError, ConfigError) as exc:  # the user's to fix; the message says how

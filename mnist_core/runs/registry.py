@@ -48,6 +48,7 @@ ENV_THREADS = "DIGITLAB_TRAIN_THREADS"
 KEEP_NETWORKS = 5  # ended runs that keep their networks; older ones keep what the page shows
 JOURNAL_SECONDS = 2.0  # how often a changed run is written down
 CHECKPOINTS = "checkpoints"  # the folder, in the data folder, of the runs' weights
+TENSORBOARD = "tensorboard"  # the folder, in the data folder, of the runs' event files
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ class TrainingRegistry:
         snapshot_every: float = 1.0,
         records: RunRecords | None = None,
         checkpoints: Path | None = None,
+        tensorboard: Path | None = None,
     ) -> None:
         """With `records` (the app's database) and `checkpoints` (a folder), every run is
         written down as it goes, and the runs of earlier servers are there again."""
@@ -127,7 +129,9 @@ class TrainingRegistry:
         self.teacher_only = False  # when set, students see runs but cannot start one
         self._records = records
         self._checkpoints = checkpoints
+        self._tensorboard = tensorboard  # a folder of TensorBoard event files, one per run
         self._journal_due = threading.Event()
+        self._journal_lock = threading.Lock()
         if records is not None:
             self._load_past(records)
             threading.Thread(target=self._journal, daemon=True, name="run-journal").start()
@@ -148,6 +152,7 @@ class TrainingRegistry:
             threads=int(threads) if threads else None,
             records=records,
             checkpoints=data_dir() / CHECKPOINTS,
+            tensorboard=data_dir() / TENSORBOARD,
         )
 
     def submit(
@@ -275,17 +280,19 @@ class TrainingRegistry:
     def _write_journal(self) -> None:
         if self._records is None:
             return
-        with self._lock:
-            due = [run for run in self._runs.values() if run.dirty]
-            for run in due:
-                run.dirty = False
-            work = [(run, self._view(run), run.history) for run in due]
-        for run, view, history in work:
-            try:
-                view = self._checkpoint(run, view)
-                self._records.save(to_record(view, history))
-            except (StorageError, OSError, ValueError) as exc:
-                print(f"Digit Lab: run {view.id} could not be written down: {exc}", file=sys.stderr)
+        # One writer at a time, so an older view of a run never lands after a newer one.
+        with self._journal_lock:
+            with self._lock:
+                due = [run for run in self._runs.values() if run.dirty]
+                for run in due:
+                    run.dirty = False
+                work = [(run, self._view(run), run.history.copy()) for run in due]
+            for run, view, history in work:
+                try:
+                    view = self._checkpoint(run, view)
+                    self._records.save(to_record(view, history))
+                except (StorageError, OSError, ValueError) as exc:
+                    print(f"Digit Lab: run {view.id} was not written down: {exc}", file=sys.stderr)
 
     def _checkpoint(self, run: _Run, view: RunView) -> RunView:
         """After each epoch, and when a run ends, its latest weights go to a model file."""
@@ -335,7 +342,7 @@ class TrainingRegistry:
             run.stop_event = self._context.Event()
             run.process = self._context.Process(
                 target=train_in_child,
-                args=(run.view.config, self.settings, outgoing, run.stop_event, run.inputs),
+                args=(run.view.config, self.settings, outgoing, run.stop_event, self._inputs(run)),
                 name=f"digit-lab-training-{run.view.id}",
                 daemon=True,
             )
@@ -347,6 +354,11 @@ class TrainingRegistry:
                 target=self._read, args=(run,), daemon=True, name=f"run-{run.view.id}-reader"
             ).start()
             busy += 1
+
+    def _inputs(self, run: _Run) -> TrainingInputs:
+        if self._tensorboard is None:
+            return run.inputs
+        return replace(run.inputs, logdir=str(self._tensorboard / f"run-{run.view.id}"))
 
     def _read(self, run: _Run) -> None:
         """Apply what the child sends until it ends, however it ends."""

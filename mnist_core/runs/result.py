@@ -19,8 +19,8 @@ class TrainResult:
     config: TrainConfig
     history: History
     evaluation: Evaluation  # on the test set
-    seconds: float  # training time only
-    samples_per_second: float
+    seconds: float  # wall clock of the training, compiling and validating included
+    samples_per_second: float  # steady training throughput, after the first compiled call
     data_source: str
     class_evaluation: Evaluation | None = None  # on the class's held-out drawings, if learnt
     class_accuracy_before: float | None = None  # the starting model's, on the same drawings

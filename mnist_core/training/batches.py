@@ -30,6 +30,18 @@ class BatchGenerator:
     def num_batches(self) -> int:
         return -(-len(self.images) // self.batch_size)
 
+    @property
+    def last_batch_size(self) -> int:
+        return len(self.images) - (self.num_batches - 1) * self.batch_size
+
+    def index_table(self) -> np.ndarray:
+        """The next epoch's shuffled order as one (num_batches, batch_size) int32 table, for
+        an engine that gathers its batches on the device; the last row's tail past
+        `last_batch_size` is padding (index 0)."""
+        table = np.zeros(self.num_batches * self.batch_size, np.int32)
+        table[: len(self.images)] = self._rng.permutation(len(self.images))
+        return table.reshape(self.num_batches, self.batch_size)
+
     def __iter__(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         order = self._rng.permutation(len(self.images))
         for start in range(0, len(order), self.batch_size):

@@ -1,8 +1,10 @@
 """The Keras engine: the same configuration through Dense layers and model.fit.
 
-It exists so a class can compare the from-scratch loop with the library that hides it. A
-callback turns Keras's running averages back into the per-batch events the scratch engine
-emits, and stops the fit within one batch when asked.
+It exists so a class can compare the from-scratch loop with the library that hides it. It is
+compiled with `steps_per_execution`, Keras's own way to run many steps per call, sized so a
+call stays well under a second. A callback, called once per call, turns Keras's running
+averages back into the events the scratch engine emits (each step of a call gets the call's
+mean loss: Keras does not say more) and stops the fit after the call when asked.
 """
 
 from __future__ import annotations
@@ -18,6 +20,16 @@ from mnist_core.serving.network import MLP
 
 from .augment import Augmenter
 from .reporter import LastGoodWeights, Reporter
+
+FLOPS_PER_CALL = 1e10  # about 0.3 s on two cores: how long a stop request may wait
+MAX_STEPS_PER_EXECUTION = 32
+
+
+def steps_per_execution(config: TrainConfig) -> int:
+    """As many steps per compiled call as fit in FLOPS_PER_CALL (a step costs about six
+    operations per weight per image), 32 at most."""
+    per_step = 6 * config.parameter_count * config.batch_size
+    return max(1, min(MAX_STEPS_PER_EXECUTION, int(FLOPS_PER_CALL // per_step)))
 
 
 def _initializer(init: str, seed: int) -> keras.initializers.Initializer:
@@ -76,9 +88,10 @@ class EventCallback(keras.callbacks.Callback):
         self.last_good: LastGoodWeights | None = None
         self._loss_total = 0.0
         self._samples = 0
+        self._steps = 0
 
     def on_train_begin(self, logs=None) -> None:
-        self.last_good = LastGoodWeights(self.network(), self.reporter.config.report_every)
+        self.last_good = LastGoodWeights(self.network())
         self.reporter.start()
 
     def network(self) -> MLP:
@@ -87,19 +100,26 @@ class EventCallback(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch, logs=None) -> None:
         self._loss_total = 0.0
         self._samples = 0
+        self._steps = 0
 
     def on_train_batch_end(self, batch, logs=None) -> None:
-        size = min(self.batch_size, self.train_size - self._samples)
-        # Keras logs the mean loss of the epoch so far; undo the averaging for this batch.
+        """Called after each compiled call; `batch` is the epoch's index of its last step."""
+        # Keras counts a whole call's steps even where the epoch ends within it.
+        size = min((batch + 1 - self._steps) * self.batch_size, self.train_size - self._samples)
+        steps = -(-size // self.batch_size)
+        # Keras logs the mean loss of the epoch so far; undo the averaging for this call.
         running_total = float(logs["loss"]) * (self._samples + size)
         loss = (running_total - self._loss_total) / size
         self._loss_total = running_total
         self._samples += size
+        self._steps = batch + 1
         if not np.isfinite(loss):
             self._halt(DIVERGED, self.reporter.divergence_message(self.last_good.step))
             return
-        self.reporter.batch_done(loss, size)
-        self.last_good.offer(self.reporter.step, self.network)
+        sizes = [self.batch_size] * (steps - 1) + [size - (steps - 1) * self.batch_size]
+        self.reporter.batches_done([loss] * steps, sizes)
+        self.last_good.loss_was_finite(self.reporter.step)
+        self.last_good.keep(self.reporter.step, self.network)
         self.reporter.offer_weights(self.network)
         if self.reporter.stop_requested():
             self._halt(STOPPED, STOPPED_MESSAGE)
@@ -115,7 +135,10 @@ class EventCallback(keras.callbacks.Callback):
             return
         val = logs.get("val_accuracy")
         self.reporter.epoch_done(
-            float(logs["accuracy"]), None if val is None else float(val), self._class_accuracy()
+            float(logs["accuracy"]),
+            None if val is None else float(val),
+            self._class_accuracy(),
+            self.network,
         )
 
     def _class_accuracy(self) -> float | None:
@@ -149,7 +172,12 @@ def run(
     else:
         loss = "sparse_categorical_crossentropy"
         accuracy = keras.metrics.SparseCategoricalAccuracy(name="accuracy")
-    model.compile(optimizer=_optimizer(config, total_steps), loss=loss, metrics=[accuracy])
+    model.compile(
+        optimizer=_optimizer(config, total_steps),
+        loss=loss,
+        metrics=[accuracy],
+        steps_per_execution=steps_per_execution(config),
+    )
 
     def targets(labels: np.ndarray) -> np.ndarray:
         return np.eye(NUM_CLASSES, dtype=np.float32)[labels] if one_hot else labels

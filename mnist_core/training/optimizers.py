@@ -5,7 +5,11 @@ Constants follow Keras's defaults, so both engines optimise the same way.
 
 from __future__ import annotations
 
+import math
+
 import tensorflow as tf
+
+from mnist_core.config import TrainConfig
 
 
 class SGD:
@@ -55,3 +59,10 @@ class Adam:
 
 
 OPTIMIZER_CLASSES = {"sgd": SGD, "rmsprop": RMSprop, "adam": Adam}
+
+
+def learning_rate_at(config: TrainConfig, step: int, total_steps: int) -> float:
+    """The rate at `step`: constant, or cosine decay to zero as Keras's CosineDecay has it."""
+    if config.lr_schedule == "cosine":
+        return config.learning_rate * 0.5 * (1.0 + math.cos(math.pi * min(step / total_steps, 1.0)))
+    return config.learning_rate

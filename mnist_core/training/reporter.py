@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from mnist_core.config import TrainConfig
@@ -36,6 +36,7 @@ class Reporter:
         on_event: EventSink | None = None,
         should_stop: Callable[[], bool] | None = None,
         snapshot_every: float | None = None,
+        on_epoch_network: Callable[[int, MLP], None] | None = None,
     ) -> None:
         self.config = config
         self.train_size = train_size
@@ -52,7 +53,9 @@ class Reporter:
         self._paused = 0.0
         self._pause_began = 0.0
         self._snapshot_every = snapshot_every
+        self._on_epoch_network = on_epoch_network  # e.g. the TensorBoard log's histograms
         self._last_snapshot = 0.0
+        self._warm: tuple[float, int] | None = None  # (elapsed, samples) after the first call
 
     def start(self) -> None:
         self._started = time.perf_counter()
@@ -74,6 +77,15 @@ class Reporter:
     def samples_per_second(self) -> float:
         elapsed = self.elapsed
         return self.samples / elapsed if elapsed > 0 else 0.0
+
+    @property
+    def steady_samples_per_second(self) -> float:
+        """Samples per second after the first compiled call, which also compiled: the speed
+        a longer run settles at. The overall rate while there is nothing after it."""
+        if self._warm is None or self.samples == self._warm[1]:
+            return self.samples_per_second
+        warm_elapsed, warm_samples = self._warm
+        return (self.samples - warm_samples) / max(self.elapsed - warm_elapsed, 1e-9)
 
     def pause(self) -> None:
         """Time from here to resume() does not count as training (validation, snapshots)."""
@@ -115,6 +127,13 @@ class Reporter:
                 )
             )
 
+    def batches_done(self, losses: Sequence[float], sizes: Sequence[int]) -> None:
+        """The steps of one compiled call, each with its loss and batch size."""
+        for loss, size in zip(losses, sizes, strict=True):
+            self.batch_done(loss, size)
+        if self._warm is None:
+            self._warm = (self.elapsed, self.samples)
+
     def offer_weights(self, network: Callable[[], MLP]) -> None:
         """Emit the current weights if a snapshot is due; `network` is called only then."""
         if self._snapshot_every is None:
@@ -131,7 +150,12 @@ class Reporter:
         train_accuracy: float,
         val_accuracy: float | None,
         class_accuracy: float | None = None,
+        network: Callable[[], MLP] | None = None,
     ) -> None:
+        """End an epoch; `network` (the weights now) is called only if someone wants them."""
+        if self._on_epoch_network is not None and network is not None:
+            with self.paused():
+                self._on_epoch_network(self.epoch, network())
         self._emit(
             EpochEnd(
                 epoch=self.epoch,
@@ -155,7 +179,7 @@ class Reporter:
             epoch=min(self.epoch, self.config.epochs),
             message=message,
             elapsed=self.elapsed,
-            samples_per_second=self.samples_per_second,
+            samples_per_second=self.steady_samples_per_second,
         )
         self._emit(event)
         return event
@@ -178,21 +202,23 @@ class Reporter:
 class LastGoodWeights:
     """Weights known to give a finite loss: what a run that blows up hands back.
 
-    A step's loss judges the weights from before that step, so a copy taken after step s
-    is trusted once a later step's loss has come back finite.
+    A step's loss judges the weights from before that step, so a copy kept after step s is
+    trusted once a later step's loss has come back finite. The engines keep a copy after
+    each compiled call, whose steps they only see when it returns.
     """
 
-    def __init__(self, initial: MLP, every: int) -> None:
+    def __init__(self, initial: MLP) -> None:
         self.network = initial
         self.step = 0
-        self.every = every
         self._candidate: MLP | None = None
         self._candidate_step = 0
 
-    def offer(self, step: int, network: Callable[[], MLP]) -> None:
-        """Call after each step whose loss was finite; copies the weights every `every` steps."""
+    def loss_was_finite(self, step: int) -> None:
+        """Step `step`'s loss was finite: a copy kept before it is now trusted."""
         if self._candidate is not None and self._candidate_step < step:
             self.network, self.step = self._candidate, self._candidate_step
             self._candidate = None
-        if step % self.every == 0:
-            self._candidate, self._candidate_step = network(), step
+
+    def keep(self, step: int, network: Callable[[], MLP]) -> None:
+        """Copy the weights as they are after `step`, to be trusted by a later finite loss."""
+        self._candidate, self._candidate_step = network(), step

@@ -1,12 +1,17 @@
 """The from-scratch engine: NaiveSequential, GradientTape and a hand-written update.
 
-The training step is one XLA-compiled function: forward pass, loss, gradients and the
-update, as the reference's `one_training_step` and `update_weights` did by hand.
+One XLA-compiled call runs many training steps: a loop inside the compiled function gathers
+each batch itself from the training images, which stay on the device, through a shuffled
+index table, and does the forward pass, loss, gradients and update of the reference's
+`one_training_step` and `update_weights`. Leaving Python once per call instead of once per
+step is what makes it faster than `model.fit`. The call returns every step's loss, so the
+events are the same as with one call per step, and calls are sized to take about
+`CALL_SECONDS`, so a stop request waits no longer than that.
 """
 
 from __future__ import annotations
 
-import math
+import time
 
 import numpy as np
 import tensorflow as tf
@@ -19,56 +24,92 @@ from mnist_core.serving.network import MLP
 from .augment import Augmenter
 from .batches import BatchGenerator
 from .layers import NaiveSequential
-from .optimizers import OPTIMIZER_CLASSES
+from .optimizers import OPTIMIZER_CLASSES, learning_rate_at
 from .reporter import LastGoodWeights, Reporter
+
+MAX_STEPS_PER_CALL = 256  # the length of the loss vector one compiled call returns
+CALL_SECONDS = 0.25  # what one call aims to take: how long a stop request or a curve waits
 
 
 def loss_function(kind: str):
-    """Mean loss over the batch, from the last layer's pre-activation (logits)."""
+    """Each image's loss, from the last layer's pre-activation (logits)."""
     if kind == "cross_entropy":
 
         def cross_entropy(logits, labels, output):
             # Softmax then log, done together: the stable form of the reference's
             # sparse categorical cross-entropy on softmax outputs.
-            return tf.reduce_mean(
-                tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
-            )
+            return tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
 
         return cross_entropy
 
     def mean_squared_error(logits, labels, output):
         predictions = tf.nn.softmax(logits) if output == "softmax" else logits
-        return tf.reduce_mean(tf.square(tf.one_hot(labels, NUM_CLASSES) - predictions))
+        return tf.reduce_mean(tf.square(tf.one_hot(labels, NUM_CLASSES) - predictions), axis=1)
 
     return mean_squared_error
 
 
-def make_training_step(model: NaiveSequential, optimizer, loss_kind: str):
+def make_training_loop(
+    model: NaiveSequential, optimizer, loss_kind: str, batch_size: int, augment: Augmenter | None
+):
+    """The compiled call: up to MAX_STEPS_PER_CALL training steps, ended early by a loss
+    that is not finite. It returns the number of steps run and a (2, MAX_STEPS_PER_CALL)
+    array of each step's loss and correct answers (zeros past the last step run)."""
     compute_loss = loss_function(loss_kind)
     params = model.weights
+    positions = tf.range(batch_size)
 
     @tf.function(jit_compile=True)
-    def one_training_step(images, labels, learning_rate, step):
-        with tf.GradientTape() as tape:
-            logits = model.logits(images)
-            loss = compute_loss(logits, labels, model.output)
-        grads = tape.gradient(loss, params)
-        optimizer.apply(params, grads, learning_rate, step)
-        correct = tf.reduce_sum(
-            tf.cast(
-                tf.equal(tf.argmax(logits, axis=1, output_type=tf.int32), labels),
-                tf.float32,
+    def train_steps(images, labels, table, learning_rates, first, count, last_size, step):
+        def keep_going(i, results):
+            return tf.logical_and(i < count, tf.reduce_all(tf.math.is_finite(results[0])))
+
+        def one_step(i, results):
+            batch = first + i
+            # tf.gather, not table[batch]: XLA would compile a slice for each `first`.
+            index = tf.gather(table, batch)
+            x = tf.gather(images, index)
+            y = tf.gather(labels, index)
+            if augment is not None:
+                x = augment(x)
+            # The epoch's last batch may be short: its padding counts for nothing.
+            size = tf.where(batch == tf.shape(table)[0] - 1, last_size, batch_size)
+            real = tf.cast(positions < size, tf.float32)
+            with tf.GradientTape() as tape:
+                logits = model.logits(x)
+                losses = compute_loss(logits, y, model.output)
+                loss = tf.reduce_sum(losses * real) / tf.cast(size, tf.float32)
+            grads = tape.gradient(loss, params)
+            optimizer.apply(params, grads, tf.gather(learning_rates, i), step + i)
+            hits = tf.cast(tf.equal(tf.argmax(logits, axis=1, output_type=tf.int32), y), tf.float32)
+            results = tf.tensor_scatter_nd_update(
+                results, [[0, i], [1, i]], tf.stack([loss, tf.reduce_sum(hits * real)])
             )
+            return i + 1, results
+
+        return tf.while_loop(
+            keep_going,
+            one_step,
+            (tf.constant(0), tf.zeros((2, MAX_STEPS_PER_CALL))),
+            maximum_iterations=MAX_STEPS_PER_CALL,
         )
-        return tf.stack([loss, correct])
 
-    return one_training_step
+    return train_steps
 
 
-def learning_rate_at(config: TrainConfig, step: int, total_steps: int) -> float:
-    if config.lr_schedule == "cosine":
-        return config.learning_rate * 0.5 * (1.0 + math.cos(math.pi * min(step / total_steps, 1.0)))
-    return config.learning_rate
+class CallSizer:
+    """How many steps the next compiled call runs: doubling from one (the first call also
+    compiles), up to what fits in CALL_SECONDS at the speed measured so far."""
+
+    def __init__(self) -> None:
+        self.steps = 1
+
+    def next(self, remaining: int) -> int:
+        return min(self.steps, remaining)
+
+    def took(self, seconds: float, steps: int) -> None:
+        fits = int(CALL_SECONDS * steps / max(seconds, 1e-9))
+        self.steps = max(1, min(2 * self.steps, fits, MAX_STEPS_PER_CALL))
 
 
 def accuracy_on(model: NaiveSequential, images: np.ndarray, labels: np.ndarray) -> float | None:
@@ -88,38 +129,50 @@ def run(
     else:
         model = NaiveSequential.from_mlp(start)
     optimizer = OPTIMIZER_CLASSES[config.optimizer](model.weights)
-    one_training_step = make_training_step(model, optimizer, config.loss)
     augment = Augmenter(config.seed) if config.augment else None
-    batches = BatchGenerator(
-        data.x_train, data.y_train.astype(np.int32), config.batch_size, config.seed
-    )
+    train_steps = make_training_loop(model, optimizer, config.loss, config.batch_size, augment)
+    labels = data.y_train.astype(np.int32)
+    batches = BatchGenerator(data.x_train, labels, config.batch_size, config.seed)
+    images, labels = tf.constant(data.x_train), tf.constant(labels)
+    sizes = [config.batch_size] * (batches.num_batches - 1) + [batches.last_batch_size]
     total_steps = config.epochs * reporter.steps_per_epoch
-    last_good = LastGoodWeights(model.to_mlp(), config.report_every)
+    last_good = LastGoodWeights(model.to_mlp())
+    sizer = CallSizer()
     reporter.start()
     for _ in range(config.epochs):
+        table = tf.constant(batches.index_table())
         correct = 0.0
-        seen = 0
-        for images, labels in batches:
+        done = 0
+        while done < batches.num_batches:
             if reporter.stop_requested():
                 return STOPPED, model.to_mlp(), STOPPED_MESSAGE
-            x = tf.constant(images)
-            if augment is not None:
-                x = augment(x)
-            lr = learning_rate_at(config, reporter.step, total_steps)
-            loss, n_correct = one_training_step(
-                x, labels, tf.constant(lr, tf.float32), tf.constant(reporter.step)
-            ).numpy()
-            if not np.isfinite(loss):
+            count = sizer.next(batches.num_batches - done)
+            rates = np.zeros(MAX_STEPS_PER_CALL, np.float32)
+            rates[:count] = [
+                learning_rate_at(config, reporter.step + k, total_steps) for k in range(count)
+            ]
+            # As one tensor, not Python numbers: a new number would trace a new function.
+            at = tf.constant([done, count, batches.last_batch_size, reporter.step])
+            began = time.perf_counter()
+            ran, results = train_steps(images, labels, table, rates, *at)
+            losses, hits = results.numpy()[:, : int(ran)]
+            sizer.took(time.perf_counter() - began, len(losses))
+            finite = int(np.isfinite(losses).sum())  # a loss that is not finite ends the call
+            if finite:
+                reporter.batches_done(losses[:finite].tolist(), sizes[done : done + finite])
+                last_good.loss_was_finite(reporter.step)
+            if finite < len(losses):
                 return DIVERGED, last_good.network, reporter.divergence_message(last_good.step)
-            reporter.batch_done(float(loss), len(labels))
-            last_good.offer(reporter.step, model.to_mlp)
+            last_good.keep(reporter.step, model.to_mlp)
             reporter.offer_weights(model.to_mlp)
-            correct += n_correct
-            seen += len(labels)
+            correct += float(hits.sum())
+            done += len(losses)
         with reporter.paused():
             val_accuracy = accuracy_on(model, data.x_val, data.y_val)
             class_accuracy = (
                 None if data.x_class is None else accuracy_on(model, data.x_class, data.y_class)
             )
-        reporter.epoch_done(float(correct / seen), val_accuracy, class_accuracy)
+        reporter.epoch_done(
+            float(correct / len(data.x_train)), val_accuracy, class_accuracy, model.to_mlp
+        )
     return FINISHED, model.to_mlp(), FINISHED_MESSAGE

@@ -6,7 +6,9 @@ server never imports this module.
 
 from __future__ import annotations
 
+import math
 import os
+import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ start-up chatter quiet
 
@@ -26,6 +28,7 @@ from . import keras_engine, scratch_engine
 from .class_mix import mix_in
 from .reporter import Reporter
 from .styles import with_styles
+from .tensorboard import TensorBoardLog
 
 ENGINE_RUNNERS = {"scratch": scratch_engine.run, "keras": keras_engine.run}
 
@@ -44,12 +47,14 @@ def train(
     snapshot_every: float | None = None,
     drawings: ClassSet | None = None,
     start: MLP | None = None,
+    logdir: str | os.PathLike | None = None,
 ) -> TrainResult:
     """Train, report events as it goes, and evaluate on the test set at the end.
 
     With `snapshot_every` (seconds), the events include the weights that often. With the
     class's `drawings`, some of them are learnt from and the rest scored; with `start`, the
-    network begins from those weights instead of random ones.
+    network begins from those weights instead of random ones. With `logdir`, TensorBoard
+    event files are written there as it goes.
     """
     config.validate(train_size=len(data.x_train))
     check_start(config, start)
@@ -61,17 +66,33 @@ def train(
             raise ConfigError("learning from the class needs the class's drawings")
         split = mix_in(split, drawings, config.seed)
     history = History()
+    total_steps = config.epochs * math.ceil(len(split.x_train) / config.batch_size)
+    board = None if logdir is None else TensorBoardLog(logdir, config, total_steps)
 
     def record(event: Event) -> None:
         history.add(event)
+        if board is not None:
+            board(event)
         if on_event is not None:
             on_event(event)
 
     reporter = Reporter(
-        config, len(split.x_train), len(split.x_val), record, should_stop, snapshot_every
+        config,
+        len(split.x_train),
+        len(split.x_val),
+        record,
+        should_stop,
+        snapshot_every,
+        on_epoch_network=None if board is None else board.weights,
     )
-    status, network, message = ENGINE_RUNNERS[config.engine](config, split, reporter, start)
-    ended = reporter.end(status, message)
+    began = time.perf_counter()
+    try:
+        status, network, message = ENGINE_RUNNERS[config.engine](config, split, reporter, start)
+        wall_clock = time.perf_counter() - began  # building, compiling and validating included
+        ended = reporter.end(status, message)
+    finally:
+        if board is not None:
+            board.close()
     held_out = split.x_class is not None
     return TrainResult(
         status=status,
@@ -80,7 +101,7 @@ def train(
         config=config,
         history=history,
         evaluation=evaluate(network, data.x_test, data.y_test),
-        seconds=ended.elapsed,
+        seconds=wall_clock,
         samples_per_second=ended.samples_per_second,
         data_source=data.source,
         class_evaluation=evaluate(network, split.x_class, split.y_class) if held_out else None,

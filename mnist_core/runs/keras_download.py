@@ -1,0 +1,38 @@
+"""A model as a Keras `.keras` file, made outside the server process.
+
+Making a Keras file needs TensorFlow, which the Streamlit server must never import (see the
+README), so the conversion runs as `python -m mnist_core export` in a child process, in a
+temporary folder, with a time limit.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]  # where `python -m mnist_core` finds the package
+TIMEOUT_SECONDS = 120.0  # TensorFlow's start-up is most of it: a few seconds on two cores
+
+
+class KerasDownloadError(RuntimeError):
+    """The Keras file could not be made; the message says why."""
+
+
+def keras_file_bytes(model_file: bytes, timeout: float = TIMEOUT_SECONDS) -> bytes:
+    """The `.keras` file of the model whose `.npz` bytes are `model_file`."""
+    with tempfile.TemporaryDirectory(prefix="digitlab-keras-") as folder:
+        source, target = Path(folder) / "model.npz", Path(folder) / "model.keras"
+        source.write_bytes(model_file)
+        command = [sys.executable, "-m", "mnist_core", "export", str(source), "--to", str(target)]
+        try:
+            subprocess.run(
+                command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=True
+            )
+        except subprocess.TimeoutExpired:
+            raise KerasDownloadError(f"making the Keras file took over {timeout:g} s") from None
+        except subprocess.CalledProcessError as exc:
+            reason = (exc.stderr.strip().splitlines() or ["no reason given"])[-1]
+            raise KerasDownloadError(f"the Keras file could not be made: {reason}") from None
+        return target.read_bytes()
