@@ -13,6 +13,7 @@ from mnist_core.presentation.join import join_address, qr_png
 from mnist_core.roles import NotAllowed
 from mnist_core.serving.evaluation import Evaluation
 from mnist_core.serving.model_files import ModelFileError, read_metadata
+from mnist_core.serving.model_listing import model_info
 from mnist_core.storage.database import StorageError
 from mnist_core.storage.drawings import ClassDrawings, StoredDrawing
 from mnist_core.storage.export import npz_bytes, zip_bytes
@@ -49,9 +50,7 @@ def mnist_accuracy(choice) -> float | None:
         run = registry().get(choice.run_id)
         result = None if run is None else run.result
         return None if result is None else result.evaluation.accuracy
-    metrics = read_metadata(choice.path).get("metrics")
-    accuracy = metrics.get("test_accuracy") if isinstance(metrics, dict) else None
-    return accuracy if isinstance(accuracy, float) else None
+    return model_info(choice.path, read_metadata(choice.path)).test_accuracy
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
