@@ -6,7 +6,9 @@ command uses when it is installed: it sets PGHOST, PGPORT, PGUSER and PGPASSWORD
 
 from __future__ import annotations
 
+import concurrent.futures
 import io
+import multiprocessing
 import os
 import sqlite3
 import threading
@@ -189,6 +191,33 @@ def test_the_schema_has_a_version_and_a_newer_one_is_refused(url):
         conn.execute(sa.update(database.settings).values(value=str(SCHEMA_VERSION + 1)))
     with pytest.raises(StorageError, match="newer Digit Lab"):
         open_database(url)
+
+
+def _open_once(url: str, start: threading.Barrier | None = None) -> str:
+    """Open the database as a fresh server would; the error's sentence, or "" if it opened."""
+    if start is not None:
+        start.wait()
+    try:
+        open_database(url).dispose()
+    except StorageError as exc:
+        return str(exc)
+    return ""
+
+
+def test_a_fresh_database_opened_by_many_at_once_is_set_up_once(url):
+    # The class store and the run records open it in the same moment on a server's first
+    # visits, and several app servers may start together on one PostgreSQL.
+    start = threading.Barrier(6)
+    with concurrent.futures.ThreadPoolExecutor(6) as threads:
+        in_threads = list(threads.map(_open_once, [url] * 6, [start] * 6))
+    database.metadata.drop_all(sa.create_engine(url))
+    spawn = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(4, mp_context=spawn) as processes:
+        in_processes = list(processes.map(_open_once, [url] * 4))
+    assert in_threads + in_processes == [""] * 10
+    engine = open_database(url)
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(database.settings)).scalar() == 1
 
 
 def test_sqlite_runs_in_wal_mode_and_checks_its_integrity(tmp_path):

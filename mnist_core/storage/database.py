@@ -9,18 +9,23 @@ Every failure comes out as a `StorageError` whose message a page can show as it 
 from __future__ import annotations
 
 import contextlib
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from mnist_core.locations import database_url
 
 SCHEMA_VERSION = 2  # 1: the class's drawings; 2: training runs
 BUSY_TIMEOUT_SECONDS = 10  # how long a writer waits for another before giving up
 UNAVAILABLE = "The class's drawings cannot be kept right now"
+SETUP_TRIES = 5  # opening a fresh database while another process creates it: look again
+SETUP_LOCK_KEY = 0x0D161F1AB  # PostgreSQL advisory lock: one schema setup at a time
+_setup_lock = threading.Lock()  # the class store and the run records open it at once
 
 metadata = sa.MetaData()
 
@@ -132,29 +137,42 @@ def _sqlite_engine(url: sa.URL, busy_timeout: float) -> Engine:
 
 
 def _create_or_upgrade(engine: Engine) -> None:
-    with engine.begin() as conn:
-        metadata.create_all(conn)
-        row = conn.execute(
-            sa.select(settings.c.value).where(settings.c.key == "schema_version")
-        ).first()
-        if row is None:
-            conn.execute(
-                sa.insert(settings).values(key="schema_version", value=str(SCHEMA_VERSION))
-            )
+    """Sessions, the run registry and other app servers may all open a fresh database at
+    the same moment: one sets it up at a time, and one that lost a race looks again."""
+    for attempt in range(SETUP_TRIES):
+        try:
+            with _setup_lock, engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(SETUP_LOCK_KEY)))
+                _set_up(conn)
             return
-        version = int(row.value)
-        if version > SCHEMA_VERSION:
-            raise StorageError(
-                f"{UNAVAILABLE}: the database was made by a newer Digit Lab "
-                f"(schema {version}, this one knows {SCHEMA_VERSION})."
-            )
-        for step in range(version, SCHEMA_VERSION):
-            UPGRADES[step](conn)
-        conn.execute(
-            sa.update(settings)
-            .where(settings.c.key == "schema_version")
-            .values(value=str(SCHEMA_VERSION))
+        except DBAPIError:
+            if attempt == SETUP_TRIES - 1:
+                raise
+            time.sleep(0.1 * (attempt + 1))
+
+
+def _set_up(conn: Connection) -> None:
+    metadata.create_all(conn)
+    row = conn.execute(
+        sa.select(settings.c.value).where(settings.c.key == "schema_version")
+    ).first()
+    if row is None:
+        conn.execute(sa.insert(settings).values(key="schema_version", value=str(SCHEMA_VERSION)))
+        return
+    version = int(row.value)
+    if version > SCHEMA_VERSION:
+        raise StorageError(
+            f"{UNAVAILABLE}: the database was made by a newer Digit Lab "
+            f"(schema {version}, this one knows {SCHEMA_VERSION})."
         )
+    for step in range(version, SCHEMA_VERSION):
+        UPGRADES[step](conn)
+    conn.execute(
+        sa.update(settings)
+        .where(settings.c.key == "schema_version")
+        .values(value=str(SCHEMA_VERSION))
+    )
 
 
 def integrity_ok(engine: Engine) -> bool:
