@@ -57,7 +57,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from benchmarks.digits import DIGITS, Stroke, data_url, render
 
-BIG_DIGIT = re.compile(r"font-size:110px[^>]*>(\d)<")
+BIG_DIGIT = re.compile(r"font-size:\d+px[^>]*>(\d)<")
 CANVAS_COMPONENT = "streamlit_drawable_canvas"
 RIGHT = "Right"
 TRUTH = "No, it's a"

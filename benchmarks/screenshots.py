@@ -5,7 +5,8 @@ Usage: python -m benchmarks.screenshots [--out test-artifacts/screens]
 On each screen of benchmarks.touch.SCREENS it draws a 4 (with a finger where the screen is
 a touch screen), waits for the answer, and saves what is in view without scrolling
 (`NAME.png`) and the whole page (`NAME-full.png`). It prints where the canvas and the answer
-sit, and whether both are in view.
+sit, and whether both are in view. On a phone, a laptop and the projector it also saves the
+Train and Class pages whole (`train-NAME.png`, `class-NAME.png`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ from tests.conftest import draw
 
 ANSWERED = """() => { const b = document.querySelector('.st-key-prediction');
     return b && /(^|\\D)\\d(\\D|$)/.test(b.innerText) && !b.innerText.includes('Draw a digit'); }"""
+OTHER_PAGES = ("train", "class")  # shot whole, as a first visitor sees them
+OTHER_PAGE_SCREENS = ("phone-390x844", "laptop-1400x1000", "projector-1920x1080")
+
+IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 
 
 def in_view(box: dict, width: int, height: int) -> bool:
@@ -56,6 +61,11 @@ def main() -> None:
                 f"answer at y {answer['y']:.0f}-{answer['y'] + answer['height']:.0f}; "
                 f"both in view: {in_view(canvas, width, height) and in_view(answer, width, height)}"
             )
+            for other in OTHER_PAGES if name in OTHER_PAGE_SCREENS else ():
+                page.goto(f"{url}/{other}")
+                page.get_by_role("heading", level=1).wait_for(timeout=30_000)
+                page.wait_for_function(IDLE, timeout=30_000)
+                page.screenshot(path=args.out / f"{other}-{name}.png", full_page=True)
             context.close()
         browser.close()
 

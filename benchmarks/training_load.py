@@ -37,7 +37,7 @@ def start_run(page, preset_title: str) -> None:
 
 
 @contextlib.contextmanager
-def keep_training(url: str, preset_title: str = "Recommended for drawn digits") -> Iterator[None]:
+def keep_training(url: str, preset_title: str = "Best for drawn digits") -> Iterator[None]:
     """A long run trains in the app for as long as the block lasts, then is stopped."""
     with train_page(url) as page:
         start_run(page, preset_title)

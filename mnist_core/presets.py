@@ -1,6 +1,7 @@
 """The named presets: the two reference programs, their Keras twin, and the recommended run.
 
-Their wording is what a student reads on the Train page; the settings are plain `TrainConfig`s.
+Their wording is what a student reads on the Train page (plain words first, the precise
+terms in `detail`); the settings are plain `TrainConfig`s.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from .config import ConfigError, TrainConfig
 @dataclass(frozen=True)
 class Preset:
     name: str
-    title: str
-    description: str
+    title: str  # plain words, for the menu
+    description: str  # plain words: what it does and how well it reads digits
+    detail: str  # the precise terms, for a tooltip and the teacher
     config: TrainConfig
 
 
@@ -23,10 +25,11 @@ PRESETS: dict[str, Preset] = {
     for p in (
         Preset(
             "seed-mse-mlp",
-            "Reference 1: squared error, plain SGD",
-            "784-256-128-10, truncated-normal weights, linear output, mean squared error "
-            "against one-hot labels, SGD at 0.001 for 10 epochs. Learns slowly on purpose: "
-            "about 57% after 10 epochs.",
+            "Slow learner (first example program)",
+            "Takes tiny careful steps and a scoring rule that barely punishes mistakes, so "
+            "it learns slowly on purpose: about 57% right after 10 passes.",
+            "Reference 1: 784-256-128-10, truncated-normal weights, linear output, mean "
+            "squared error against one-hot labels, SGD at 0.001 for 10 epochs.",
             TrainConfig(
                 hidden=(256, 128),
                 init="truncated_normal",
@@ -39,9 +42,11 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "seed-naive-dense",
-            "Reference 2: NaiveDense from scratch",
-            "784-512-10 built by hand, uniform [0, 0.1) weights, softmax and cross-entropy, "
-            "SGD at 0.001 for 10 epochs: about 82%.",
+            "Built by hand (second example program)",
+            "One layer of 512 units, every piece written out by hand, small plain steps: "
+            "about 82% right after 10 passes.",
+            "Reference 2: NaiveDense layers from scratch, 784-512-10, uniform [0, 0.1) "
+            "weights, softmax and cross-entropy, SGD at 0.001 for 10 epochs.",
             TrainConfig(
                 hidden=(512,),
                 init="uniform",
@@ -52,9 +57,11 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "keras-rmsprop",
-            "Reference 2 through Keras",
-            "The same 784-512-10 network with Keras's Dense layers, RMSprop and model.fit, "
-            "5 epochs: about 98%.",
+            "Quick and good (the second program with Keras)",
+            "The same network as the hand-built one, made with the Keras library, with "
+            "steps that adapt their size: about 98% right after 5 passes.",
+            "Reference 2 through Keras: 784-512-10 Dense layers, Glorot weights, RMSprop "
+            "at 0.001, model.fit for 5 epochs.",
             TrainConfig(
                 hidden=(512,),
                 init="glorot",
@@ -66,11 +73,13 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "recommended",
-            "Recommended for drawn digits",
-            "784-1024-1024-10 with He weights and Adam, a cosine learning-rate decay, and "
-            "augmented images (small rotations, slants, scaling, shifts, elastic wobbles, "
-            "thicker and thinner strokes, and some 1s with a flag, 7s with a bar, 0s with a "
-            "slash) so it reads hand-drawn digits the way people write them, not only MNIST's.",
+            "Best for drawn digits (long)",
+            "A big network that practises on tilted, stretched, shifted, thick and thin "
+            "digits, so it reads digits the way people draw them, not only the ones it "
+            "was shown. Takes 40 passes.",
+            "784-1024-1024-10, He weights, Adam at 0.001 with cosine decay, 40 epochs, "
+            "augmented images (rotations, slants, scaling, shifts, elastic wobbles, stroke "
+            "width, 1s with a flag, 7s with a bar, 0s with a slash).",
             TrainConfig(
                 hidden=(1024, 1024),
                 init="he",
@@ -83,6 +92,31 @@ PRESETS: dict[str, Preset] = {
         ),
     )
 }
+
+# The settings a student can change on the Train page, as the page names them.
+SETTING_NAMES = {
+    "hidden": "layers",
+    "init": "starting weights",
+    "output": "output",
+    "loss": "scoring rule (loss)",
+    "optimizer": "way of stepping (optimizer)",
+    "learning_rate": "step size (learning rate)",
+    "lr_schedule": "slowing down",
+    "batch_size": "batch size",
+    "epochs": "passes (epochs)",
+    "augment": "varied images",
+    "engine": "engine",
+    "seed": "random start (seed)",
+}
+
+
+def changed_settings(preset: str, config: TrainConfig) -> list[str]:
+    """The settings in which `config` differs from the preset, by the names the page uses:
+    once any has changed, what the preset promises no longer applies."""
+    base = PRESETS[preset].config
+    return [
+        label for key, label in SETTING_NAMES.items() if getattr(base, key) != getattr(config, key)
+    ]
 
 
 def preset_config(name: str) -> TrainConfig:

@@ -129,7 +129,8 @@ def pick_model(label: str, key: str, help: str) -> ModelChoice:
     menu = model_menu(models_dir(), registry().runs())
     choices = {c.key: c for c in menu.choices}
     if st.session_state.get(key) not in choices:
-        st.session_state[key] = BUNDLED_KEY
+        found = menu.choice_for(st.session_state.get(key))
+        st.session_state[key] = BUNDLED_KEY if found is None else found.key
     picked = st.selectbox(
         label, list(choices), format_func=lambda k: choices[k].label, key=key, help=help
     )

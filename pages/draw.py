@@ -13,6 +13,7 @@ from mnist_core.presentation.pictures import enlarge, weight_image
 from mnist_core.serving import reading as rd
 from mnist_core.serving.drawings import DrawingRefused, canvas_pixels
 from mnist_core.serving.model_files import ModelFileError
+from mnist_core.serving.shape import SCRIBBLE, SEVERAL, TOO_SMALL
 from mnist_core.storage.database import StorageError
 from mnist_core.storage.drawings import NewDrawing
 from pages import class_store, network_for, pick_model, registry, session_id, through_app
@@ -20,7 +21,7 @@ from pages import class_store, network_for, pick_model, registry, session_id, th
 through_app()
 
 CANVAS = 280
-CANVAS_GENERATION = "canvas_generation"  # a new number gives a new, blank canvas
+CANVAS_GENERATION = "canvas_generation"  # a new number gives a new, blank canvas (a label kept)
 PENDING = "_label_pending"  # the reading and drawing a label would keep
 KEPT = "_label_kept"  # this session's last kept drawing
 LABEL_ERROR = "_label_error"
@@ -33,10 +34,13 @@ class Kept(NamedTuple):
 
 
 TOP_UNITS = 8
+START_DRAWING = "_start_drawing"  # (generation, Fabric JSON): what Undo or Reset left
+REPLACED = "_replaced_drawing"  # (canvas key, PNG data URL): the picture Undo or Reset undid
 
 # On a phone (Streamlit stacks columns below 640 px) the canvas and the answer come first,
 # so both are in view while drawing; the model and brush follow them, the title shrinks.
-# Touch screens cannot hover, so there the canvas's toolbar stays shown, with its own hint.
+# On big screens (a projector) the canvas is enlarged, and the canvas and answer stay at the
+# top while the chart and "Inside the network" scroll beneath them.
 PAGE_STYLE = """<style>
 @media (max-width: 640px) {
   [data-testid=stMainBlockContainer] { padding-top: 3.75rem; }
@@ -54,37 +58,62 @@ PAGE_STYLE = """<style>
   }
   [data-testid=stColumn]:has([data-testid=stBidiComponentIsolated]) { min-width: 282px; }
 }
-@media (hover: hover) { .touch-hint { display: none; } }
-@media (hover: none) { .hover-hint { display: none; } }
+@media (min-width: 641px) and (min-height: 700px) {
+  [data-testid=stLayoutWrapper]:has(> .st-key-drawing-row) {
+    position: sticky; top: 3.75rem; z-index: 5;
+    background: #fff; box-shadow: 0 -3.75rem 0 #fff;  /* also under the see-through header */
+  }
+}
+@media (min-width: 641px) and (min-height: 700px) and (prefers-color-scheme: dark) {
+  [data-testid=stLayoutWrapper]:has(> .st-key-drawing-row) {
+    background: #0e1117; box-shadow: 0 -3.75rem 0 #0e1117;
+  }
+}
+@media (min-width: 1500px) and (min-height: 850px) {
+  [data-testid=stBidiComponentIsolated] { zoom: 1.5; }
+  [data-testid=stColumn]:has(.st-key-prediction) { zoom: 1.25; }
+  [data-testid=stColumn]:has([data-testid=stBidiComponentIsolated]) { min-width: 424px; }
+}
+@media (min-width: 1800px) and (min-height: 1000px) {
+  [data-testid=stBidiComponentIsolated] { zoom: 1.9; }
+  [data-testid=stColumn]:has(.st-key-prediction) { zoom: 1.5; }
+  [data-testid=stColumn]:has([data-testid=stBidiComponentIsolated]) { min-width: 536px; }
+}
+/* Big buttons a finger can find, always shown. */
+.st-key-canvas-tools button { min-height: 3rem; padding: 0 1.25rem; }
+.st-key-canvas-tools button p { font-size: 1.1rem; }
 /* The block holding this style and the script below takes no room on the page. */
 [data-testid=stVerticalBlock] > :has(> .st-key-page-setup) { display: none; }
 </style>"""
-# The canvas keeps its toolbar in a shadow root, out of reach of the page's CSS: this adds
-# one rule there, for screens that cannot hover, to each canvas as it appears.
-TOUCH_TOOLBAR = """<script>
+# The canvas's own toolbar (its pencil icon turns drawing off) lives in a shadow root, out of
+# reach of the page's CSS: this hides it in each canvas as it appears; the page's own Undo
+# and Reset buttons replace it.
+HIDE_TOOLBAR = """<script>
 (() => {
   const sheet = new CSSStyleSheet();
-  sheet.replaceSync("@media (hover: none) { .dc-toolbar { opacity: 1; top: -2.65rem; } }");
-  const pin = () => document.querySelectorAll("[data-testid=stBidiComponentIsolated]")
+  sheet.replaceSync(".dc-toolbar { display: none !important; }");
+  const hide = () => document.querySelectorAll("[data-testid=stBidiComponentIsolated]")
     .forEach((host) => {
       const root = host.shadowRoot;
       if (root && !root.adoptedStyleSheets.includes(sheet)) {
         root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
       }
     });
-  new MutationObserver(pin).observe(document.body, { childList: true, subtree: true });
-  pin();
+  new MutationObserver(hide).observe(document.body, { childList: true, subtree: true });
+  hide();
 })();
 </script>"""
 with st.container(key="page-setup"):
-    st.html(PAGE_STYLE + TOUCH_TOOLBAR, unsafe_allow_javascript=True)
+    st.html(PAGE_STYLE + HIDE_TOOLBAR, unsafe_allow_javascript=True)
 
 with st.container(key="intro"):
     st.title("Draw a digit")
     st.caption(
-        "Draw one digit, 0 to 9, in the black square. After every stroke the network reads "
-        "it: the drawing is shrunk to 28x28 pixels, the way the MNIST digits it learnt from "
-        "were made."
+        "Draw one digit, 0 to 9, in the black square. After every line you draw, the "
+        "network (a computer program that learnt from 60,000 handwritten digits) guesses "
+        "which digit it is.",
+        help="Before reading it, the drawing is shrunk to 28x28 pixels, the way the MNIST "
+        "digits the network learnt from were made.",
     )
 
 with st.container(key="settings"):
@@ -99,55 +128,107 @@ with st.container(key="settings"):
         40,
         20,
         key="brush",
-        help="About 20 matches the pen strokes in MNIST once the drawing is shrunk.",
+        help="How thick your pen is; changing it starts a new drawing. About 20 looks most "
+        "like the digits the network learnt from, once the drawing is shrunk.",
     )
+PROBABILITY_SPEC = {
+    **probability_spec(),
+    "title": {
+        "text": "How sure it is about each digit",
+        "subtitle": "The taller the bar, the surer. The ten bars add up to 100%.",
+    },
+}
+HEADLINES = {
+    TOO_SMALL: (
+        "Draw it bigger",
+        "That is very small. Draw your digit so it fills most of the square.",
+        "Before reading, every drawing is blown up to fill the same box, so a tiny mark "
+        "turns into a big smudge.",
+    ),
+    SCRIBBLE: (
+        "That looks like a scribble",
+        "Draw one digit with a few clear lines, then try again.",
+        "It covers far more of its square than any digit the network learnt from.",
+    ),
+    SEVERAL: (
+        "One digit at a time, please",
+        "That looks like more than one digit side by side. Draw just one.",
+        "The network reads one digit at a time. It found separate pieces next to each other.",
+    ),
+    rd.UNLIKE_DIGITS: (
+        "That does not look like a digit",
+        "The network only knows the ten digits, zero to nine. Draw one of those.",
+        "A second, small network that learnt digits from other shapes (lines, letters, "
+        "scribbles) says this is not a digit, so the guess is not shown as an answer.",
+    ),
+}
+TOOLTIP = (
+    "How sure it is: the network's probability for this digit (its softmax output). The "
+    "ten digits' probabilities add up to 100%."
+)
 
 
 def describe(reading: rd.Reading) -> None:
-    """The verdict, big enough to read from the back of a classroom."""
-    colour = {"confident": "#ff4b4b", "unsure": "#f0a030", "not_a_digit": "#9aa5b1"}
-    big = "?" if reading.verdict == rd.BLANK else reading.digit
-    st.markdown(
-        f"<div style='font-size:110px;font-weight:700;line-height:1;"
-        f"color:{colour.get(reading.verdict, '#d0d5dc')}'>{big}</div>",
-        unsafe_allow_html=True,
-    )
+    """The verdict, big enough to read from the back of a classroom, and one plain line."""
+    colour = {"confident": "#ff4b4b", "unsure": "#f0a030"}
     if reading.verdict == rd.BLANK:
-        st.markdown("### Draw a digit on the canvas")
-        st.caption("The network's answer will appear here.")
-        return
-    if reading.verdict == rd.CONFIDENT:
-        st.markdown(f"### {reading.confidence:.0%} sure")
-    elif reading.verdict == rd.UNSURE:
-        st.markdown(f"### Not sure: only {reading.confidence:.0%}")
-        st.caption("Its best guess, but other digits are close. Try drawing it larger or clearer.")
+        big, headline = "?", "Draw a digit on the canvas"
+        line, detail = "The network's answer will appear here.", ""
+    elif reading.verdict == rd.NOT_A_DIGIT:
+        big = "?"
+        headline, line, detail = HEADLINES[reading.reason or rd.UNLIKE_DIGITS]
+    elif reading.verdict == rd.CONFIDENT:
+        article = "an" if reading.digit == 8 else "a"
+        headline = f"It's {article} {reading.digit}! {reading.confidence:.0%} sure"
+        big = reading.digit
+        line, detail = "Was it right? Tell it below.", TOOLTIP
     else:
-        st.markdown("### That does not look like a digit")
-        st.caption(
-            f"It covers far more of the square than any MNIST digit; the network still "
-            f"guesses something ({reading.confidence:.0%}), because it must."
-        )
+        big, headline = reading.digit, f"Not sure: only {reading.confidence:.0%}"
+        line = "This is its best guess, but other digits are close. Try drawing it clearer."
+        detail = TOOLTIP
+    big_html = (
+        f"<div style='font-size:96px;font-weight:700;line-height:1;min-width:0.7em;"
+        f"color:{colour.get(reading.verdict, '#9aa5b1')}'>{big}</div>"
+    )
+    words = f"<div><h3 style='padding:0 0 0.25rem'>{headline}</h3><p>{line}</p></div>"
+    st.markdown(
+        f"<div style='display:flex;gap:1.25rem;align-items:center'>{big_html}{words}</div>",
+        unsafe_allow_html=True,
+        help=detail or None,
+    )
 
 
 def inside(reading: rd.Reading, network) -> None:
-    """Hidden-unit activity, and what the most active first-layer units respond to."""
+    """What each layer's units did with this drawing, and what the busiest ones look for."""
     if reading.probabilities is None:
-        st.write("Draw a digit to see how its hidden units respond.")
+        st.write("Draw a digit to see what happens inside the network.")
         return
+    st.markdown(
+        "The network is made of layers of small parts called **units**. Each unit looks at "
+        "the drawing (or at the layer before it) and fires, strongly or not at all. The last "
+        "layer turns what fired into the ten bars of the chart.",
+        help="A multi-layer perceptron: hidden layers of ReLU units, then a softmax output.",
+    )
     for number, activations in enumerate(reading.hidden, start=1):
-        st.altair_chart(activation_heatmap(activations, number), width="stretch")
+        chart = activation_heatmap(activations, number).properties(
+            title=f"Layer {number}: each square is one of its {len(activations):,} units; "
+            "the brighter, the more it fires for your drawing"
+        )
+        st.altair_chart(chart, width="stretch")
     first = reading.hidden[0]
     top = np.argsort(first)[::-1][:TOP_UNITS]
     st.markdown(
-        f"**The {TOP_UNITS} most active units of layer 1, and the input weights they learnt.** "
-        "Red pixels push a unit to fire, blue ones hold it back: each unit looks for a pattern "
-        "of strokes."
+        f"**The {TOP_UNITS} units of layer 1 that fire most for your drawing, and what each "
+        "one looks for.** Red pixels make a unit fire, blue ones hold it back: each unit "
+        "looks for its own pattern of lines. The number is how strongly it fires now.",
+        help="Each picture is the unit's 784 input weights as a 28x28 image; the number is "
+        "its activation (ReLU output) for this drawing.",
     )
     cols = st.columns(TOP_UNITS // 2)
     for i, unit in enumerate(top):
         cols[i % len(cols)].image(
             weight_image(network.weights[0][:, unit]),
-            caption=f"unit {unit}: {first[unit]:.2f}",
+            caption=f"Unit {unit}: fires {first[unit]:.1f}",
         )
 
 
@@ -239,16 +320,13 @@ def drawing_area() -> None:
     and every second while the chosen model is still training."""
     if live and not chosen_run_is_training():
         st.rerun()  # training has ended: stop polling
-    left, right = st.columns([5, 6], gap="large")
-    canvas_key = f"canvas-{st.session_state.get(CANVAS_GENERATION, 0)}"
+    generation = st.session_state.get(CANVAS_GENERATION, 0)
+    # A new brush gets a new canvas, and the reading goes with the old one: quick changes of
+    # the brush used to mount the canvas afresh, blank, under the old drawing's reading.
+    canvas_key = f"canvas-{generation}-{brush}"
+    with st.container(key="drawing-row"):
+        left, right = st.columns([5, 6], gap="large")
     with left:
-        # Above the canvas, this line also leaves room for the toolbar that floats over it
-        # (on a touch screen it stays there, right of the short hint).
-        st.caption(
-            "<span class='hover-hint'>Hover over the canvas for its toolbar: undo a stroke, "
-            "or clear it all.</span><span class='touch-hint'>Undo, or clear it all:</span>",
-            unsafe_allow_html=True,
-        )
         st_canvas(
             stroke_width=brush,
             stroke_color="#FFFFFF",
@@ -256,16 +334,36 @@ def drawing_area() -> None:
             width=CANVAS,
             height=CANVAS,
             drawing_mode="freedraw",
+            initial_drawing=start_drawing(generation),
             return_image_data=True,
             key=canvas_key,
         )
+        with st.container(key="canvas-tools", horizontal=True):
+            st.button(
+                "Undo",
+                icon=":material/undo:",
+                on_click=undo,
+                args=(canvas_key, generation),
+                disabled=not strokes(canvas_key),
+                help="Take back your last line.",
+            )
+            st.button(
+                "Reset canvas & history",
+                icon=":material/delete:",
+                on_click=reset,
+                args=(canvas_key, generation),
+                help="Clear the canvas and start again.",
+            )
     problem = ""
     try:
         network = network_for(choice)
     except ModelFileError as exc:
         network, problem = None, f"This model cannot be used: {exc}. Pick another one."
+    sent = sent_drawing(canvas_key)
+    if st.session_state.get(REPLACED) == (canvas_key, sent):
+        sent = None  # Undo or Reset is redrawing the canvas: this picture is gone
     try:
-        drawing = canvas_pixels(sent_drawing(canvas_key), CANVAS, CANVAS)
+        drawing = canvas_pixels(sent, CANVAS, CANVAS)
     except DrawingRefused as exc:
         drawing, problem = None, problem or str(exc)
     if network is None or drawing is None:
@@ -273,39 +371,101 @@ def drawing_area() -> None:
     else:
         reading = rd.read_drawing(network, drawing)
     with right:
-        show_reading(reading, network, drawing, problem)
+        show_answer(reading, network, drawing, problem)
+    show_details(reading, network)
+
+
+def canvas_state(canvas_key: str) -> dict:
+    """What the browser last sent for this canvas ({} before it sent anything)."""
+    state = st.session_state.get(canvas_key)
+    drawing = state.get("drawing") if isinstance(state, dict) else None
+    return drawing if isinstance(drawing, dict) else {}
 
 
 def sent_drawing(canvas_key: str) -> object:
     """The canvas's PNG data URL as the browser sent it: checked before anything decodes it."""
-    state = st.session_state.get(canvas_key)
-    drawing = state.get("drawing") if isinstance(state, dict) else None
-    return drawing.get("data") if isinstance(drawing, dict) else None
+    return canvas_state(canvas_key).get("data")
 
 
-def show_reading(
+def strokes(canvas_key: str) -> list:
+    """The canvas's strokes (Fabric objects), oldest first."""
+    raw = canvas_state(canvas_key).get("raw")
+    objects = raw.get("objects") if isinstance(raw, dict) else None
+    return objects if isinstance(objects, list) else []
+
+
+def start_drawing(generation: int) -> dict | None:
+    """What Undo or Reset left for this canvas to show; None for a canvas as it was drawn."""
+    kept = st.session_state.get(START_DRAWING)
+    return kept[1] if kept is not None and kept[0] == generation else None
+
+
+def undo(canvas_key: str, generation: int) -> None:
+    """Take back the last stroke."""
+    objects = strokes(canvas_key)
+    if objects:
+        redraw(canvas_key, generation, objects[:-1])
+
+
+def reset(canvas_key: str, generation: int) -> None:
+    """Clear the canvas."""
+    redraw(canvas_key, generation, [])
+
+
+def redraw(canvas_key: str, generation: int, objects: list) -> None:
+    """Have the canvas load these strokes in place of its own, then send what it shows.
+
+    The same canvas redraws itself, so no second canvas appears while the page updates to
+    catch a student's next stroke; the count makes every redraw new to the canvas, even one
+    that matches an earlier one. Until the canvas has sent its new picture, the old one is
+    not read: the old reading goes at once.
+    """
+    count = (start_drawing(generation) or {}).get("redraw", 0) + 1
+    st.session_state[START_DRAWING] = (generation, {"objects": objects, "redraw": count})
+    st.session_state[REPLACED] = (canvas_key, sent_drawing(canvas_key))
+
+
+def show_answer(
     reading: rd.Reading, network, drawing: np.ndarray | None, problem: str = ""
 ) -> None:
-    """The verdict, the ten probabilities, the 28x28 input, and a look inside."""
-    # A fixed height, so the chart below does not jump when the first stroke lands.
-    with st.container(key="prediction", height=210, border=False):
+    """The verdict and, under it, the buttons that tell the network the truth."""
+    with st.container(key="prediction"):
         if problem:
             st.warning(problem)
         elif network is None:
-            st.markdown("### This run has no weights yet")
-            st.caption("Training is starting; predictions appear with its first steps.")
+            st.markdown(
+                "### This run has not started learning yet",
+                help="It has no weights yet: they arrive with its first training steps.",
+            )
+            st.caption("Its answers appear as soon as it has practised a little.")
         else:
             describe(reading)
     label_area(reading, drawing)
     if choice.run_id is not None and network is not None:
         run = registry().get(choice.run_id)
-        st.caption(f"Run {run.id}: weights after step {run.live_step} ({run.state}).")
+        st.caption(
+            f"Run {run.id} ({run.state}): the network as it was after {run.live_step or 0:,} "
+            "practice steps.",
+            help="The run's weights after this many training steps (batches).",
+        )
+
+
+def show_details(reading: rd.Reading, network) -> None:
+    """Below the canvas and answer: the ten probabilities, the 28x28 input, a look inside."""
     chart_col, image_col = st.columns([3, 2])
     chart_col.vega_lite_chart(
-        probability_frame(reading.probabilities), probability_spec(), width="stretch"
+        probability_frame(reading.probabilities), PROBABILITY_SPEC, width="stretch"
     )
     pixels = np.zeros((28, 28)) if reading.pixels is None else reading.pixels
-    image_col.image(enlarge(pixels, scale=8), caption="What the network sees: 28x28 pixels")
+    image_col.image(
+        enlarge(pixels, scale=8),
+        caption="What the network sees: your drawing shrunk to a tiny square, 28 by 28 dots",
+    )
+    image_col.caption(
+        "Each dot is one number from 0 (black) to 1 (white): 784 numbers go into the network.",
+        help="The 28x28-pixel input, prepared as MNIST's digits were: cropped, scaled to fit "
+        "a 20x20 box and centred by its centre of mass.",
+    )
     # Computed only while open: a collapsed expander costs a stroke nothing.
     expander = st.expander("Inside the network", key="inside", on_change="rerun")
     if expander.open and network is not None:

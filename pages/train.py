@@ -22,16 +22,25 @@ from mnist_core.locations import models_dir
 from mnist_core.presentation.charts import (
     accuracy_frame,
     accuracy_spec,
-    comparison_chart,
     confusion_chart,
     loss_frame,
     loss_spec,
 )
-from mnist_core.presentation.describe import comparison_rows, loss_curves, progress, status_text
+from mnist_core.presentation.compare import comparison_chart, comparison_frame, comparison_key
+from mnist_core.presentation.describe import (
+    comparison_rows,
+    loss_curves,
+    progress,
+    rough_duration,
+    run_caption,
+    status_text,
+)
 from mnist_core.presentation.model_picker import model_menu
 from mnist_core.presentation.pictures import enlarge
-from mnist_core.presets import PRESETS
+from mnist_core.presentation.verdict import verdict
+from mnist_core.presets import PRESETS, changed_settings
 from mnist_core.roles import NotAllowed
+from mnist_core.runs.estimate import estimate
 from mnist_core.runs.keras_download import keras_file_bytes
 from mnist_core.runs.process import TrainingInputs
 from mnist_core.runs.registry import RunView
@@ -42,7 +51,7 @@ from mnist_core.runs.saving import (
     run_metadata,
     save_run,
 )
-from mnist_core.runs.states import DIVERGED, INTERRUPTED, STOPPED
+from mnist_core.runs.states import CANCELLED, DIVERGED, INTERRUPTED, STOPPED
 from mnist_core.serving.model_files import SUFFIX, ModelFileError, model_bytes
 from mnist_core.serving.model_listing import list_models
 from mnist_core.serving.model_names import MAX_NAME_LENGTH, clean_model_name
@@ -56,20 +65,21 @@ LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 BATCH_SIZES = [16, 32, 64, 128, 256, 512, 1024]
 DEFAULT_PRESET = "keras-rmsprop"
 RANDOM = "random"  # "Start from": random weights
+RECENT_CURVES = 5  # runs drawn in "Compare runs" until someone picks others
 LABELS = {
-    "truncated_normal": "truncated normal (reference 1)",
-    "uniform": "uniform 0 to 0.1 (reference 2)",
-    "glorot": "Glorot (Keras's default)",
-    "he": "He (made for ReLU)",
-    "softmax": "softmax: probabilities",
-    "linear": "linear: raw scores",
-    "cross_entropy": "cross-entropy",
-    "mse": "mean squared error",
-    "sgd": "SGD (plain steps downhill)",
-    "rmsprop": "RMSprop",
-    "adam": "Adam",
-    "scratch": "from scratch",
-    "keras": "Keras model.fit",
+    "truncated_normal": "random, bell-shaped (truncated normal)",
+    "uniform": "random between 0 and 0.1 (uniform)",
+    "glorot": "random, sized to the layers (Glorot)",
+    "he": "random, a little bigger (He)",
+    "softmax": "chances that add up to 100% (softmax)",
+    "linear": "raw scores (linear)",
+    "cross_entropy": "sure mistakes cost a lot (cross-entropy)",
+    "mse": "squared difference (mean squared error)",
+    "sgd": "plain steps downhill (SGD)",
+    "rmsprop": "steps that adapt (RMSprop)",
+    "adam": "steps that adapt and keep going (Adam)",
+    "scratch": "written by hand",
+    "keras": "the Keras library",
 }
 
 
@@ -111,6 +121,7 @@ def settings_config() -> TrainConfig:
 
 
 def control(widget, label: str, explanation: str, **kwargs) -> None:
+    """A setting with its plain explanation under it; the precise terms go in `help`."""
     widget(label, **kwargs)
     st.caption(explanation)
 
@@ -119,114 +130,188 @@ def preset_picker() -> None:
     if "preset" not in st.session_state:
         st.session_state["preset"] = DEFAULT_PRESET
         apply_preset()
+    preset = PRESETS[st.session_state["preset"]]
+    runs = registry().runs()
+    titles = {name: preset_title(name, runs) for name in PRESETS}
     control(
         st.selectbox,
-        "Preset",
-        PRESETS[st.session_state["preset"]].description,
+        "Preset: a ready-made set of settings",
+        preset_description(preset.name),
         options=list(PRESETS),
-        format_func=lambda name: PRESETS[name].title,
+        format_func=titles.get,
         key="preset",
         on_change=apply_preset,
+        help=preset.detail,
+    )
+    needed = time_needed(runs)
+    if needed:
+        st.caption(needed)
+
+
+def preset_title(name: str, runs: list[RunView]) -> str:
+    """The preset's name in the menu, with how long it takes here once that is measured."""
+    guess = estimate(PRESETS[name].config, runs)
+    return PRESETS[name].title + ("" if guess is None else f" · {rough_duration(guess.seconds)}")
+
+
+def preset_description(preset: str) -> str:
+    """The preset's own words, until a setting changes: then they no longer apply."""
+    try:
+        changed = changed_settings(preset, settings_config())
+    except ConfigError:
+        changed = ["a setting that cannot work yet"]
+    if not changed:
+        return PRESETS[preset].description
+    return (
+        f"**Custom settings**: you changed the {', '.join(changed)}, so what this preset "
+        "promises no longer applies. Choose the preset again to get it back."
     )
 
 
-def settings_panel() -> None:
-    """Every setting, with a line that says what it does; the preset fills them in."""
+def time_needed(runs: list[RunView]) -> str:
+    """How long these settings take on this server, measured by its earlier runs."""
+    try:
+        config = settings_config()
+    except ConfigError:
+        return ""
+    guess = estimate(config, runs)
+    if guess is None:
+        return (
+            ":material/schedule: Time: unknown until a first run finishes on this server; "
+            "after that, every preset says how long it takes here."
+        )
+    kind = "" if guess.same_kind else "; run differently, so only roughly"
+    return (
+        f":material/schedule: **{rough_duration(guess.seconds).capitalize()}** on this "
+        f"server (measured by run {guess.run_id}{kind})."
+    )
+
+
+def settings_panel(first, second) -> None:
+    """Every setting, with a plain line that says what it does and the precise terms in its
+    tooltip; the preset fills them in. The first six go in `first`, the rest in `second`."""
     choose = {"format_func": LABELS.get}
+    with first:
+        settings_network(choose)
+    with second:
+        settings_training(choose)
+
+
+def settings_network(choose: dict) -> None:
     control(
         st.text_input,
-        "Hidden layers",
-        "Units in each hidden layer, separated by commas. More units can learn more "
-        "patterns but take longer.",
+        "Units in the middle layers (hidden layers)",
+        "How many units each middle layer has, separated by commas. More units can learn "
+        "more patterns but take longer.",
         key="hidden",
+        help="Hidden layers sit between the 784 pixels going in and the 10 digits coming "
+        "out: 512 makes the network 784-512-10, and 256, 128 makes it 784-256-128-10.",
     )
     control(
         st.selectbox,
         "Starting weights",
-        "Random starting weights make the units learn different things.",
+        "The network's numbers start random, so each unit learns something different.",
         options=INITS,
         key="init",
+        help="Truncated normal: a bell curve with its tails cut off (example program 1). "
+        "Uniform: any value from 0 to 0.1 (example program 2). Glorot: Keras's default, "
+        "scaled to the layer sizes. He: a little bigger, made for ReLU units.",
         **choose,
     )
     control(
         st.selectbox,
-        "Output layer",
-        "Softmax turns the ten outputs into probabilities that add up to 1.",
+        "How the answer comes out (output layer)",
+        "Chances for the ten digits, or raw scores.",
         options=OUTPUTS,
         key="output",
+        help="Softmax turns the ten outputs into probabilities that add up to 1; linear "
+        "leaves them as they are.",
         **choose,
     )
     control(
         st.selectbox,
-        "Loss",
-        "What training makes smaller. Cross-entropy punishes confident mistakes hard; "
-        "squared error barely does, so it learns slowly.",
+        "How mistakes are scored (loss)",
+        "Training makes this score smaller. One rule punishes sure-but-wrong answers hard; "
+        "the other barely does, so it learns slowly.",
         options=LOSSES,
         key="loss",
+        help="Cross-entropy: minus the log of the probability given to the right digit. "
+        "Mean squared error: the squared differences from the one-hot answer.",
         **choose,
     )
     control(
         st.selectbox,
-        "Optimizer",
-        "How each step uses the gradient. RMSprop and Adam adapt the step size per weight.",
+        "How it steps (optimizer)",
+        "Every step moves the numbers a little downhill, towards fewer mistakes.",
         options=OPTIMIZER_NAMES,
         key="optimizer",
+        help="SGD: stochastic gradient descent, the same step size for every weight. "
+        "RMSprop and Adam adapt the step size for each weight.",
         **choose,
     )
     control(
         st.select_slider,
-        "Learning rate",
-        "How big each step downhill is. Too small: it crawls. Too big: the loss explodes.",
+        "Step size (learning rate)",
+        "How big each step is. Too small: it crawls. Too big: it jumps about and learns nothing.",
         options=LEARNING_RATES,
         format_func=lambda lr: f"{lr:g}",
         key="learning_rate",
+        help="The learning rate multiplies the gradient in every update.",
     )
+
+
+def settings_training(choose: dict) -> None:
     control(
         st.toggle,
         "Slow down towards the end",
-        "Shrinks the learning rate smoothly to zero (cosine decay) so the last steps settle.",
+        "Steps get smaller and smaller, so the last ones settle.",
         key="cosine",
+        help="Cosine decay: the learning rate falls along a cosine curve to zero over the run.",
     )
     control(
         st.select_slider,
         "Batch size",
-        "Images looked at before each update. Bigger batches: steadier but fewer steps.",
+        "Images it looks at before each step. Bigger: steadier, but fewer steps.",
         options=BATCH_SIZES,
         key="batch_size",
     )
     control(
         st.slider,
-        "Epochs",
-        "Passes over all the training images.",
+        "Passes over all the images (epochs)",
+        "Each pass shows the network every training image once.",
         min_value=1,
         max_value=60,
         key="epochs",
+        help="One epoch is one pass over the training set.",
     )
     control(
         st.toggle,
-        "Augment the images",
-        "Tilts, resizes, shifts and thickens the digits at random, so the network also "
-        "reads digits drawn by hand. Slower to learn, better on the Draw page.",
+        "Practise on varied digits",
+        "Tilts, stretches, shifts and thickens the digits at random, so it also reads "
+        "digits drawn by hand. Slower to learn, better on the Draw page.",
         key="augment",
+        help="Data augmentation: every batch is changed at random.",
     )
     control(
         st.radio,
         "Engine",
-        "From scratch: NaiveDense layers and a hand-written update. Keras: the same network "
-        "through model.fit.",
+        "Two ways to build the same network.",
         options=ENGINE_NAMES,
         horizontal=True,
         key="engine",
+        help="Written by hand: NaiveDense layers and a hand-written update (GradientTape). "
+        "Keras: Dense layers trained by model.fit.",
         **choose,
     )
     control(
         st.number_input,
-        "Random seed",
-        "The same seed gives the same starting weights and image order: a run repeats.",
+        "Random start number (seed)",
+        "The same number gives the same random start and image order: a run repeats.",
         min_value=0,
         max_value=1_000_000,
         step=1,
         key="seed",
+        help="The seed of the random number generator.",
     )
 
 
@@ -235,7 +320,8 @@ def learning_panel() -> None:
     menu = model_menu(models_dir(), registry().runs())
     starts = {RANDOM: "random weights", **{c.key: c.label for c in menu.choices}}
     if st.session_state.get("start_from") not in starts:
-        st.session_state["start_from"] = RANDOM
+        found = menu.choice_for(st.session_state.get("start_from"))
+        st.session_state["start_from"] = RANDOM if found is None else found.key
     control(
         st.selectbox,
         "Start from",
@@ -386,16 +472,50 @@ def start_button() -> None:
         st.button("Start training", type="primary", on_click=start, width="stretch")
 
 
-def current_run_id() -> int | None:
+def current_run_id(runs: list[RunView]) -> int | None:
     """This tab's run; after a refresh, the run in the address, else the newest active one."""
     if "run_id" in st.session_state:
         return st.session_state["run_id"]
     wanted = run_number(st.query_params.get("run"))
-    runs = registry().runs()
     if wanted is not None and any(r.id == wanted for r in runs):
         return wanted
     newest = [r for r in runs if r.active] or runs
     return newest[0].id if newest else None
+
+
+def choose_run() -> None:
+    """A run picked in the list becomes this tab's run, and the address names it."""
+    run_id = st.session_state["run-choice"]
+    if isinstance(run_id, int):  # else the text of a choice the list no longer has
+        st.session_state["run_id"] = run_id
+        st.query_params["run"] = str(run_id)
+
+
+def run_list(shown: int, busy: bool) -> None:
+    """Every run of this server, to switch between; refreshed every few seconds (more often
+    while some run is busy), so other students' runs and their states appear unasked."""
+
+    @st.fragment(run_every=3 if busy else 10)
+    def runs_now() -> None:
+        if st.session_state.get("run_id", shown) != shown:
+            st.rerun()  # a run was picked in the list: show it
+        runs = registry().runs()
+        labels = {r.id: f"Run {r.id}: {r.name}" for r in runs}
+        if shown in labels:
+            st.session_state["run-choice"] = shown
+        with st.container(height=260 if len(runs) > 6 else "content", key="run-list"):
+            st.radio(
+                "Runs on this server",
+                list(labels),
+                format_func=labels.get,
+                captions=[run_caption(r, visitor().session) for r in runs],
+                key="run-choice",
+                on_change=choose_run,
+                help="Every run started on this server since it began, newest first. "
+                "Pick one to see it.",
+            )
+
+    runs_now()
 
 
 def run_number(text: str | None) -> int | None:
@@ -413,7 +533,7 @@ def live_view(run_id: int, polling: bool) -> None:
             st.rerun()  # the run has ended: redraw the page once with its results
         with st.container(key="train-status"):
             st.markdown(f"#### Run {run.id}: {run.name}")
-            st.markdown(f"**{status_text(run)}**")
+            st.markdown(f"**{status_text(run)}**")  # never empty: see status_text
             fraction, text = progress(run)
             st.progress(fraction, text=text)
         me = visitor()
@@ -428,7 +548,9 @@ def live_view(run_id: int, polling: bool) -> None:
             left.vega_lite_chart(loss_frame(losses), loss_spec(), width="stretch")
             if run.epochs:
                 right.vega_lite_chart(
-                    accuracy_frame(list(run.epochs)), accuracy_spec(), width="stretch"
+                    accuracy_frame(list(run.epochs)),
+                    accuracy_spec(run.config.class_data),
+                    width="stretch",
                 )
             else:
                 right.caption("Accuracy appears after the first epoch.")
@@ -439,7 +561,9 @@ def live_view(run_id: int, polling: bool) -> None:
 def result_view(run: RunView) -> None:
     if run.result is None:
         with st.container(key="train-result"):
-            if run.state == INTERRUPTED:
+            if run.state == CANCELLED:
+                st.info(f"Run {run.id} cancelled: {run.message}")
+            elif run.state in (INTERRUPTED, STOPPED):
                 st.warning(f"Run {run.id}: {run.message}")
             else:
                 st.error(f"Run {run.id} {run.state}: {run.message}")
@@ -461,27 +585,24 @@ def result_view(run: RunView) -> None:
                 f"On {class_result.confusion.sum():,} of the class's drawings kept aside: "
                 "it never learnt from these."
             )
+    warning = verdict(run)
     if run.state == DIVERGED:
         st.error(run.message)
+    elif warning is not None:
+        with st.container(key="train-warning"):
+            st.warning(f"**{warning.problem}** {warning.hint}", icon=":material/warning:")
     elif run.state == STOPPED:
         st.warning(run.message)
     else:
         st.success(run.message)
     left, right = st.columns(2)
     left.altair_chart(confusion_chart(run.result.evaluation.confusion), width="stretch")
+    left.caption(
+        "Each row is a real digit, each column what the network read. The diagonal is "
+        "right; every other square counts mistakes."
+    )
     with right:
-        wrong = run.result.evaluation.wrong
-        st.markdown(f"**Some test digits it got wrong** ({wrong:,} in all)")
-        mistakes = run.mistakes
-        if mistakes is not None and len(mistakes.labels):
-            shown = slice(0, 24)
-            st.image(
-                [enlarge(img / 255.0, scale=2, grid=False) for img in mistakes.images[shown]],
-                caption=[
-                    f"{t} read as {p}"
-                    for t, p in zip(mistakes.labels[shown], mistakes.predicted[shown])
-                ],
-            )
+        mistakes_gallery(run)
     if run.result.network is None and not run.checkpoint:
         st.caption(
             "Only the last few runs keep their weights, to spare the server's memory: this "
@@ -489,6 +610,23 @@ def result_view(run: RunView) -> None:
         )
     else:
         save_panel(run)
+
+
+def mistakes_gallery(run: RunView, shown: int = 24, per_row: int = 6) -> None:
+    """Test digits it got wrong, each with its own caption in its own cell."""
+    wrong = run.result.evaluation.wrong
+    st.markdown(f"**Some test digits it got wrong** ({wrong:,} in all)")
+    mistakes = run.mistakes
+    if mistakes is None or not len(mistakes.labels):
+        return
+    st.caption("Under each: the real digit → what the network read.")
+    count = min(shown, len(mistakes.labels))
+    for start in range(0, count, per_row):
+        for cell, i in zip(st.columns(per_row), range(start, min(start + per_row, count))):
+            cell.image(
+                enlarge(mistakes.images[i] / 255.0, scale=2, grid=False),
+                caption=f"{mistakes.labels[i]} → {mistakes.predicted[i]}",
+            )
 
 
 def continue_panel(run: RunView) -> None:
@@ -576,35 +714,59 @@ def save_panel(run: RunView) -> None:
         st.switch_page("pages/draw.py")
 
 
-def compare_view() -> None:
-    runs = [r for r in registry().runs() if r.started is not None]
+def compare_view(runs: list[RunView]) -> None:
+    runs = [r for r in runs if r.started is not None]
     saved = list_models(models_dir())
     if not runs and not saved:
         return
     with st.expander("Compare runs", expanded=False):
         st.caption(
             "Every run on this server and every saved model. Try the same network with "
-            "cross-entropy and with squared error, or with learning rates 0.001 and 1."
+            "both ways of scoring mistakes, or with step sizes 0.001 and 1."
         )
         st.dataframe(
-            comparison_rows(runs, saved),
+            comparison_rows(runs, saved, visitor().session),
             hide_index=True,
             column_config={
+                "name": st.column_config.TextColumn(width="large", pinned=True),
+                "state": st.column_config.TextColumn(width="medium"),
                 "test accuracy": st.column_config.NumberColumn(format="percent"),
+                "final loss": st.column_config.NumberColumn(format="%.3g"),
                 "learning rate": st.column_config.NumberColumn(format="%g"),
             },
         )
         curves = loss_curves(runs, saved)
         if curves:
-            st.altair_chart(comparison_chart(curves), width="stretch")
+            compare_curves(curves)
+
+
+def compare_curves(curves: dict[str, list[list[float]]]) -> None:
+    """The loss curves of the runs picked (the newest few until someone picks others)."""
+    names = list(curves)  # newest runs first, then saved models
+    picked = st.session_state.get("compare-choice")
+    kept = [name for name in picked if name in curves] if picked is not None else None
+    st.session_state["compare-choice"] = names[:RECENT_CURVES] if kept is None else kept
+    chosen = st.multiselect(
+        "Runs to draw",
+        names,
+        key="compare-choice",
+        help="The newest few are drawn at first; add or remove any.",
+    )
+    if not chosen:
+        st.caption("Pick runs above to draw their loss curves.")
+        return
+    frame = comparison_frame({name: curves[name] for name in chosen})
+    st.altair_chart(comparison_chart(frame), width="stretch")
+    st.altair_chart(comparison_key(frame), width="stretch")
 
 
 st.title("Train a network")
 st.caption(
     "Choose a network and how to train it, press start, and watch it learn: the loss "
-    "should fall and the accuracy rise. Training runs in the background; you can switch "
-    "to the Draw page and try the model while it learns."
+    "(how wrong it is) should fall and the accuracy rise. Training runs in the background; "
+    "you can switch to the Draw page and try the model while it learns."
 )
+all_runs = registry().runs()
 settings_col, run_col = st.columns([2, 5], gap="large")
 with settings_col:
     preset_picker()
@@ -625,17 +787,22 @@ with settings_col:
     learning_panel()
     if visitor().teacher:
         teacher_controls()
-    st.markdown("**Settings**")
-    with st.container(height=560):
-        settings_panel()
+    if all_runs:  # the right side shows a run: the settings stay here, one under another
+        st.markdown("**Settings**")
+        settings_panel(st.container(), st.container())
 
 with run_col:
-    run_id = current_run_id()
+    run_id = current_run_id(all_runs)
     run = None if run_id is None else registry().get(run_id)
     if run is None:
         st.info("No training yet: choose your settings and press **Start training**.")
+    if not all_runs:  # nothing to show yet: the settings use the width
+        st.markdown("**Settings**")
+        settings_panel(*st.columns(2, gap="large"))
     else:
+        run_list(run_id, busy=any(r.active for r in all_runs))
+    if run is not None:
         live_view(run.id, polling=run.active)
         if not run.active:
             result_view(run)
-    compare_view()
+    compare_view(all_runs)

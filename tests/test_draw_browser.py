@@ -26,15 +26,14 @@ def wait_for_digit(page, timeout: float = 15_000) -> int:
     return predicted_digit(page)
 
 
+BLANK = """() => {
+    const box = document.querySelector('.st-key-prediction');
+    return box && box.innerText.includes('Draw a digit') && !/\\d/.test(box.innerText); }"""
+
+
 def clear(page) -> None:
-    page.locator("[data-testid=stBidiComponentIsolated] canvas.upper-canvas").hover()
     page.get_by_role("button", name="Reset canvas & history").click()
-    page.wait_for_function(
-        """() => {
-            const box = document.querySelector('.st-key-prediction');
-            return box && box.innerText.includes('Draw a digit') && !/\\d/.test(box.innerText);
-        }"""
-    )
+    page.wait_for_function(BLANK)
 
 
 def test_blank_canvas_shows_the_prompt(page):
@@ -53,3 +52,99 @@ def test_drawn_digits_are_read_and_clearing_returns_to_the_prompt(page):
         clear(page)
         assert predicted_digit(page) is None
     assert read == {d: d for d in range(10)}
+
+
+def answer_says(page, words: str) -> str:
+    """Wait until the answer box holds these words; return its text."""
+    page.locator(".st-key-prediction").get_by_text(words).wait_for()
+    return page.locator(".st-key-prediction").inner_text()
+
+
+def test_a_dot_is_too_small(page):
+    draw(page, [[(140, 140), (141, 141)]])
+    assert "sure" not in answer_says(page, "Draw it bigger")
+
+
+NOTHING_CUT_OFF = """() => [...document.querySelectorAll('.st-key-prediction *')].every(
+    (e) => e.scrollHeight <= e.clientHeight + 1 || getComputedStyle(e).overflow === 'visible')"""
+
+
+def test_a_scribble_is_called_a_scribble_and_no_words_are_cut_off(page):
+    draw(page, [[(20 + 240 * (i % 2), 20 + 12 * i) for i in range(21)]])
+    text = answer_says(page, "That looks like a scribble")
+    assert "sure" not in text and "Draw one digit with a few clear lines" in text
+    assert page.evaluate(NOTHING_CUT_OFF)
+    answer = page.locator(".st-key-prediction").bounding_box()
+    line = page.locator(".st-key-prediction").get_by_text("Draw one digit").bounding_box()
+    assert line["y"] + line["height"] <= answer["y"] + answer["height"]
+
+
+def test_a_level_line_is_not_a_digit(page):
+    draw(page, [[(40, 140), (240, 140)]])
+    text = answer_says(page, "That does not look like a digit")
+    assert "sure" not in text and predicted_digit(page) is None
+
+
+def test_two_digits_are_one_at_a_time(page):
+    draw(
+        page,
+        [
+            [(40, 80), (60, 60), (60, 200)],
+            [(100, 95), (130, 62), (170, 70), (175, 110), (100, 200), (190, 200)],
+        ],
+    )
+    answer_says(page, "One digit at a time")
+
+
+TOOLBAR = """() => {
+    const host = document.querySelector('[data-testid=stBidiComponentIsolated]');
+    const bar = host && host.shadowRoot && host.shadowRoot.querySelector('.dc-toolbar');
+    return bar ? getComputedStyle(bar).display : null; }"""
+ONE = "/(^|\\D)1(\\D|$)/.test(document.querySelector('.st-key-prediction').innerText)"
+
+
+def test_the_canvas_cannot_be_switched_out_of_drawing(page):
+    """No toolbar (its pencil turned drawing off); Undo and Reset leave a canvas that draws."""
+    page.locator(".st-key-prediction").get_by_text("Draw a digit on the canvas").wait_for()
+    page.wait_for_function(f"() => ({TOOLBAR})() === 'none'")  # hidden once it appears
+    for hidden in ("Edit", "Redo", "Update the app with this drawing"):
+        assert page.get_by_role("button", name=hidden, exact=True).count() == 0
+    assert page.get_by_role("button", name="Undo").is_disabled()
+    draw(page, DIGITS[1])
+    assert wait_for_digit(page) == 1
+    draw(page, DIGITS[0])  # a ring around the 1: no longer a 1
+    page.wait_for_function(f"() => !{ONE}")
+    page.get_by_role("button", name="Undo").click()
+    page.wait_for_function(f"() => {ONE}")
+    assert predicted_digit(page) == 1
+    draw(page, DIGITS[7])  # drawing goes on after Undo
+    page.wait_for_function(f"() => !{ONE}")
+    clear(page)
+    draw(page, DIGITS[7])  # and after Reset
+    assert wait_for_digit(page) == 7
+
+
+IDLE = "() => !document.querySelector('[data-testid=stStatusWidget]')"
+INK_ON_CANVAS = """() => {
+    const host = document.querySelector('[data-testid=stBidiComponentIsolated]');
+    const canvas = host && host.shadowRoot && host.shadowRoot.querySelector('canvas.dc-canvas');
+    if (!canvas) return -1;  // a new canvas on its way
+    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let ink = 0;
+    for (let i = 0; i < pixels.length; i += 4) ink += pixels[i] > 128;
+    return ink; }"""
+
+
+def test_a_new_brush_starts_a_new_drawing_and_its_reading_goes_too(page):
+    draw(page, DIGITS[7])
+    assert wait_for_digit(page) == 7
+    slider = page.get_by_role("slider", name="Brush width")
+    slider.focus()
+    for _ in range(6):  # quick changes once left a blank canvas under the old reading
+        page.keyboard.press("ArrowRight")
+    slider.and_(page.locator("[aria-valuetext='26']")).wait_for(state="attached")
+    page.wait_for_function(BLANK)
+    page.wait_for_function(f"() => ({INK_ON_CANVAS})() === 0")
+    page.wait_for_function(IDLE)  # the last brush's canvas is in place
+    draw(page, DIGITS[1])  # the new canvas draws, with the new brush
+    assert wait_for_digit(page) == 1

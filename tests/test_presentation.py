@@ -8,7 +8,6 @@ from mnist_core.presentation.charts import (
     accuracy_chart,
     accuracy_frame,
     accuracy_spec,
-    comparison_chart,
     confusion_chart,
     loss_chart,
     loss_frame,
@@ -16,16 +15,26 @@ from mnist_core.presentation.charts import (
     probability_chart,
     probability_spec,
 )
+from mnist_core.presentation.compare import (
+    CLIP_FACTOR,
+    DASHES,
+    comparison_chart,
+    comparison_frame,
+    comparison_key,
+)
 from mnist_core.presentation.describe import (
     comparison_rows,
     format_duration,
     progress,
+    run_caption,
     seconds_left,
+    started_by,
     status_text,
 )
 from mnist_core.presentation.model_picker import model_menu
 from mnist_core.presentation.pictures import enlarge, weight_image
-from mnist_core.presentation.smoothing import smoothed
+from mnist_core.presentation.smoothing import WINDOW, smoothed
+from mnist_core.presentation.verdict import verdict
 from mnist_core.runs.events import BatchEnd, EpochEnd, RunStarted
 from mnist_core.runs.history import History
 from mnist_core.runs.registry import RunView
@@ -79,7 +88,8 @@ def test_training_charts_build(small_mnist):
 
     confusion = evaluate(random_mlp(), small_mnist.x_test, small_mnist.y_test).confusion
     assert confusion_chart(confusion).to_dict()
-    assert comparison_chart({"a": [[1, 2.0], [2, 1.0]], "b": [[1, 3.0]]}).to_dict()
+    frame = comparison_frame({"a": [[1, 2.0], [2, 1.0]], "b": [[1, 3.0]]})
+    assert comparison_chart(frame).to_dict() and comparison_key(frame).to_dict()
 
 
 def test_long_loss_curves_are_thinned_but_keep_both_ends():
@@ -95,8 +105,50 @@ def test_smoothing_starts_at_the_first_value_and_follows_the_trend():
     assert out[-1] < out[0]
 
 
+def test_smoothing_stays_among_the_points_of_its_window():
+    rng = np.random.default_rng(0)
+    # A run that explodes to 10,000,000 once, then goes back to losses around 10.
+    values = [*rng.uniform(8, 12, 40), 1e7, *rng.uniform(8, 12, 200)]
+    out = smoothed(values)
+    for i, value in enumerate(out):
+        window = values[max(0, i - WINDOW + 1) : i + 1]
+        assert min(window) * (1 - 1e-9) <= value <= max(window) * (1 + 1e-9), i
+    assert out[-1] < 13  # the line ends among the batches, not near 15,000
+
+
+def test_smoothing_leaves_out_nan_losses():
+    out = smoothed([1.0, float("nan"), float("inf"), 1.0])
+    assert out == pytest.approx([1.0, 1.0, 1.0, 1.0])
+    assert np.isnan(smoothed([float("nan")])[0])
+    assert smoothed([]) == []
+
+
+def test_the_compare_chart_clips_an_exploded_run_and_keeps_the_others_readable():
+    calm = [[step, 2.0 / step] for step in range(1, 101)]
+    exploded = [[1, 2.0]] + [[step, 1e7] for step in range(2, 101)]
+    frame = comparison_frame({"calm": calm, "exploded": exploded})
+    assert frame["loss"].max() == pytest.approx(2.0 * CLIP_FACTOR)
+    assert frame.loc[frame["run"] == "exploded", "clipped"].iloc[1:].all()  # all but its start
+    assert not frame.loc[frame["run"] == "calm", "clipped"].any()
+
+
+def test_the_compare_chart_thins_many_runs_and_gives_each_a_colour_and_dash():
+    curves = {f"Run {n}": [[s, 1.0 + n / s] for s in range(1, 1001)] for n in range(30)}
+    frame = comparison_frame(curves)
+    assert frame.groupby("run").size().max() <= 200
+    spec = comparison_chart(frame).to_dict()
+    lines = spec["layer"][0]["encoding"]
+    assert lines["color"]["scale"]["scheme"] == "category10"
+    dashes = lines["strokeDash"]["scale"]["range"]
+    assert dashes[0] == DASHES[0] and dashes[10] == DASHES[1] and dashes[29] == DASHES[2]
+    # Every run pairs a colour (index mod 10) with a dash (index div 10) of its own.
+    assert len({(i % 10, str(dash)) for i, dash in enumerate(dashes)}) == 30
+    assert spec["height"] == 420 and spec["config"]["axis"]["labelFontSize"] >= 14
+
+
 def test_status_names_state_epoch_step_and_loss():
     assert status_text(run_view()) == "running: epoch 1 of 2, step 50 of 200, loss 0.2500"
+    assert status_text(run_view(last_batch=None)) == "running: the first steps"
     queued = run_view(state="queued", queue_position=2, started=None, last_batch=None)
     assert status_text(queued).startswith("queued: number 2 in line")
     assert status_text(run_view(state="stopped")).startswith("stopped: epoch 1 of 2")
@@ -138,10 +190,65 @@ def test_a_finished_run_saves_once_and_appears_in_the_picker(tmp_path, small_mni
     assert saved.metadata["history"]["loss"] == [[1, 2.3], [2, 2.1]]
     with pytest.raises(FileExistsError, match="already exists"):
         save_run(run, "Class demo", tmp_path)
-    choices = model_menu(tmp_path, [run]).choices
+    menu = model_menu(tmp_path, [run])
+    choices = menu.choices
     assert [c.key for c in choices] == ["bundled", "run:3", "file:Class-demo.npz"]
+    accuracy = f"{run.result.evaluation.accuracy:.1%}"
+    assert choices[1].label == f"Run 3: demo ({accuracy}, trained on this server)"
+    # A browser may still hold the label the run had while it trained: it names the run.
+    assert menu.choice_for("Run 3: demo (trained on this server)") is choices[1]
+    assert menu.choice_for("run:3") is choices[1]
+    assert menu.choice_for("Run 9: gone") is None and menu.choice_for(None) is None
     rows = comparison_rows([run], [])
     assert rows[0]["test accuracy"] == run.result.evaluation.accuracy
+    assert list(rows[0])[:4] == ["name", "state", "test accuracy", "started by"]
+
+
+def test_runs_say_who_started_them():
+    mine = run_view(owner="me")
+    assert started_by(mine, "me") == "you"
+    assert started_by(run_view(owner="other"), "me") == "another student"
+    assert started_by(run_view(owner="t", by_teacher=True), "me") == "the teacher"
+    assert started_by(run_view(owner=""), "") == "the teacher"  # the server's own (a script)
+    assert run_caption(mine, "me") == "running · by you"
+
+
+def ended_run(small_mnist, accuracy_of: str, losses, **config) -> RunView:
+    """A finished run whose network is random (about 10%) or the bundled one (about 98%)."""
+    from mnist_core.serving.model_files import BUNDLED_MODEL
+
+    network = random_mlp() if accuracy_of == "random" else load_model(BUNDLED_MODEL).network
+    evaluation = evaluate(network, small_mnist.x_test, small_mnist.y_test)
+    settings = TrainConfig(**config)
+    result = TrainResult(
+        "finished", "done", network, settings, History(), evaluation, 1.0, 1.0, "x"
+    )
+    return run_view(state="finished", config=settings, result=result, losses=tuple(losses))
+
+
+def test_a_run_that_did_not_learn_is_flagged_with_a_hint(small_mnist):
+    falling = [(s, 2.3 / s) for s in range(1, 41)]
+    rising = [(s, 2.3 * s) for s in range(1, 41)]
+    assert verdict(ended_run(small_mnist, "bundled", falling)) is None
+
+    near_chance = verdict(ended_run(small_mnist, "random", rising, learning_rate=10.0))
+    assert "did not learn" in near_chance.problem and "loss went up" in near_chance.problem
+    assert "guessing at random gets 10%" in near_chance.problem
+    assert "learning rate may be too high" in near_chance.hint and "(1)" in near_chance.hint
+
+    slow = verdict(ended_run(small_mnist, "random", falling, learning_rate=1e-4))
+    assert "more epochs" in slow.hint and "loss went up" not in slow.problem
+
+    flat = [(s, 886068.0) for s in range(1, 41)]  # RMSprop at 10: stuck, yet 67% right
+    stuck = verdict(ended_run(small_mnist, "bundled", flat, optimizer="rmsprop", learning_rate=10))
+    assert "ended above 2.3" in stuck.problem and "too high" in stuck.hint
+
+    nan = [*falling[:-1], (40, float("nan"))]
+    blew_up = verdict(ended_run(small_mnist, "bundled", nan))
+    assert "NaN" in blew_up.problem and "too high" in blew_up.hint
+    assert run_caption(ended_run(small_mnist, "random", rising), "").startswith(
+        "finished, did not learn · 1"
+    )
 
 
 def test_readings_distinguish_blank_confident_and_scribbles():

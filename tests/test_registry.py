@@ -11,7 +11,7 @@ import pytest
 
 from mnist_core.config import TrainConfig
 from mnist_core.runs.registry import TrainingRegistry
-from mnist_core.runs.states import FAILED, FINISHED, QUEUED, RUNNING, STOPPED
+from mnist_core.runs.states import CANCELLED, FAILED, FINISHED, QUEUED, RUNNING, STOPPED
 from tests.conftest import ROOT, SMALL_MNIST
 
 QUICK = TrainConfig(hidden=(32,), epochs=2, batch_size=64, report_every=5)
@@ -44,7 +44,7 @@ def test_runs_wait_in_line_and_a_stop_ends_a_run_quickly(registry):
     assert registry.get(second).state == QUEUED and registry.get(second).queue_position == 1
     assert registry.get(third).queue_position == 2
     registry.stop(third)
-    assert registry.get(third).state == STOPPED
+    assert registry.get(third).state == CANCELLED
 
     view = registry.wait(first, until=lambda v: v.live_network is not None, timeout=120)
     assert view.state == RUNNING

@@ -6,7 +6,7 @@ The children are fakes (tests/fake_training.py): no TensorFlow, so each test tak
 import threading
 
 from mnist_core.runs.registry import KEEP_NETWORKS
-from mnist_core.runs.states import FAILED, FINISHED, RUNNING, STARTING, STOPPED
+from mnist_core.runs.states import CANCELLED, FAILED, FINISHED, RUNNING, STARTING, STOPPED
 from tests import fake_training as fake
 
 
@@ -83,7 +83,7 @@ def test_many_threads_submitting_and_stopping_at_once(make_registry):
         done.set()
         watcher.join()
     assert sorted(ids) == list(range(1, 19))
-    assert {v.state for v in views} == {STOPPED}
+    assert {v.state for v in views} <= {STOPPED, CANCELLED}
     assert broken == []
 
 

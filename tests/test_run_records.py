@@ -14,7 +14,7 @@ from mnist_core.config import TrainConfig
 from mnist_core.runs.records import MAX_LOSS_POINTS, from_record, thinned, to_record
 from mnist_core.runs.registry import TrainingRegistry
 from mnist_core.runs.saving import continuation, kept_network, save_run
-from mnist_core.runs.states import FAILED, FINISHED, INTERRUPTED, RUNNING
+from mnist_core.runs.states import CANCELLED, FAILED, FINISHED, INTERRUPTED, RUNNING, STOPPED
 from mnist_core.serving.model_files import load_model
 from mnist_core.storage.database import open_database
 from mnist_core.storage.runs import RunRecords
@@ -61,6 +61,27 @@ def test_a_finished_run_is_there_again_after_a_restart(places, monkeypatch):
         assert view.result.evaluation.accuracy == finished.result.evaluation.accuracy
         assert view.checkpoint and load_model(view.checkpoint).network.layer_sizes[0] == 784
         assert again.submit(fake.config(fake.FINISH), "next") == run_id + 1
+    finally:
+        again.shutdown()
+
+
+def test_a_run_cancelled_while_waiting_stays_cancelled_after_a_restart(places, monkeypatch):
+    from mnist_core.runs import registry as registry_module
+
+    monkeypatch.setattr(registry_module, "train_in_child", fake.fake_child)
+    first = registry_on(places)
+    busy = first.submit(fake.config(fake.UNTIL_STOPPED), "busy")
+    waiting = first.submit(fake.config(fake.FINISH), "waiting")
+    first.stop(waiting)
+    assert first.get(waiting).state == CANCELLED
+    first.stop(busy)
+    assert first.wait(busy, timeout=60).state == STOPPED
+    first.shutdown()
+
+    again = registry_on(places)
+    try:
+        view = again.get(waiting)
+        assert view.state == CANCELLED and "nothing was trained" in view.message
     finally:
         again.shutdown()
 

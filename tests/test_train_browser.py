@@ -82,3 +82,33 @@ def test_stop_ends_a_run_and_a_saved_model_appears_on_the_draw_page(page):
     page.wait_for_function(
         "() => /\\d/.test(document.querySelector('.st-key-prediction').innerText)"
     )
+
+
+def shortest_run(page) -> int:
+    """Start a one-epoch run and wait for it to finish; its number."""
+    slider = page.get_by_role("slider").nth(2)
+    slider.focus()
+    slider.press("Home")  # one epoch
+    before = status_text(page) if page.locator(STATUS).count() else ""
+    page.get_by_role("button", name="Start training").click()
+    page.wait_for_function(
+        "([sel, old]) => { const el = document.querySelector(sel);"
+        " return el && /Run \\d+/.test(el.innerText) && el.innerText !== old; }",
+        arg=[STATUS, before],
+    )
+    number = int(re.search(r"Run (\d+)", status_text(page)).group(1))
+    watch_status(page, "finished")
+    return number
+
+
+def test_the_run_list_switches_between_runs_and_the_address_follows(page):
+    open_train_page(page)
+    first = shortest_run(page)
+    second = shortest_run(page)
+    assert second > first
+    runs = page.locator(".st-key-run-list")
+    runs.get_by_text(f"Run {first}: ").click()
+    page.locator(STATUS).get_by_text(f"Run {first}:").wait_for()
+    page.wait_for_url(re.compile(rf"[?&]run={first}\b"))
+    runs.get_by_text(f"Run {second}: ").click()
+    page.locator(STATUS).get_by_text(f"Run {second}:").wait_for()

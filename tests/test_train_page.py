@@ -28,6 +28,18 @@ def texts(at: AppTest) -> str:
     return " ".join(m.value for m in at.markdown)
 
 
+def caption_of(at: AppTest, run_id: int) -> str:
+    """What the run list says under a run: its state, accuracy, who started it."""
+    runs = at.radio(key="run-choice")
+    return runs.proto.captions[runs.options.index(f"Run {run_id}: {name_of(run_id)}")]
+
+
+def name_of(run_id: int) -> str:
+    from pages import registry
+
+    return registry().get(run_id).name
+
+
 def test_controls_render_with_a_line_of_explanation_each(train_page):
     at = train_page
     assert [b.label for b in at.button][:1] == ["Start training"]
@@ -73,18 +85,24 @@ def test_cross_entropy_needs_softmax(train_page):
     assert any("softmax" in e.value for e in at.error)
 
 
-def test_a_short_run_finishes_and_shows_its_result(train_page):
+def run_to_the_end(at, timeout: float = 120):
+    """Start a run with the page's settings, wait for it to finish, show the page again."""
     from pages import registry
 
-    at = train_page
-    at.text_input(key="hidden").set_value("32").run()
-    at.slider(key="epochs").set_value(2).run()
     at.button[0].click().run()
-    run_id = at.session_state["run_id"]
-    view = registry().wait(run_id, timeout=120)
+    view = registry().wait(at.session_state["run_id"], timeout=timeout)
     assert view.state == "finished", view.message
     at.run()
     assert not at.exception
+    return view
+
+
+def test_a_short_run_finishes_and_shows_its_result(train_page):
+    at = train_page
+    at.text_input(key="hidden").set_value("32").run()
+    at.slider(key="epochs").set_value(2).run()
+    view = run_to_the_end(at)
+    run_id = view.id
     assert f"Test accuracy: {view.result.evaluation.accuracy:.2%}" in texts(at)
     assert any("Training finished" in s.value for s in at.success)
     at.text_input(key=f"name-{run_id}").set_value("apptest model").run()
@@ -168,3 +186,58 @@ def test_a_run_past_the_last_few_lets_go_of_its_network_but_keeps_its_checkpoint
     assert not at.exception
     assert "Test accuracy" in texts(at)
     assert f"save-{oldest}" in [b.key for b in at.button]  # saved from the checkpoint
+
+
+def test_the_run_list_switches_between_runs_and_keeps_the_address(fake_runs):
+    older, newer = fake_runs(2)
+    at = train_page_at(str(newer))
+    choice = at.radio(key="run-choice")
+    assert choice.value == newer
+    assert caption_of(at, older).startswith("finished")
+    choice.set_value(older).run()
+    assert not at.exception
+    assert f"Run {older}: fake" in texts(at)
+    assert at.query_params["run"] in (str(older), [str(older)])
+    assert at.radio(key="run-choice").value == older
+
+
+def test_a_run_cancelled_while_waiting_reads_cancelled_not_failed(fake_runs):
+    from pages import registry
+    from tests import fake_training as fake
+
+    busy = registry().submit(fake.config(fake.UNTIL_STOPPED), "busy")
+    waiting = registry().submit(fake.config(fake.FINISH), "waiting")
+    try:
+        registry().stop(waiting)
+        at = train_page_at(str(waiting))
+        assert not at.exception
+        assert any(f"Run {waiting} cancelled" in i.value for i in at.info)
+        assert not any(f"Run {waiting}" in e.value for e in at.error)
+        assert caption_of(at, waiting).startswith("cancelled")
+    finally:
+        registry().stop(busy)
+        registry().wait(busy, timeout=60)
+
+
+def test_changed_settings_make_the_preset_custom(train_page):
+    at = train_page
+    assert any("about 98%" in c.value for c in at.caption)
+    at.select_slider(key="learning_rate").set_value(10.0).run()
+    at.slider(key="epochs").set_value(1).run()
+    captions = " ".join(c.value for c in at.caption)
+    assert "about 98%" not in captions
+    assert "Custom settings" in captions and "learning rate" in captions and "epochs" in captions
+
+
+def test_a_run_that_did_not_learn_is_not_shown_as_a_success(train_page):
+    at = train_page
+    at.select_slider(key="learning_rate").set_value(10.0).run()  # RMSprop at 10: lost
+    at.slider(key="epochs").set_value(1).run()
+    run_id = run_to_the_end(at, timeout=180).id
+    warnings = " ".join(w.value for w in at.warning)
+    assert "This run did not learn" in warnings
+    assert "learning rate may be too high (10)" in warnings
+    assert not any("Training finished" in s.value for s in at.success)
+    assert caption_of(at, run_id).startswith("finished, did not learn")
+    # This run measured the server's speed: the preset now says how long it takes.
+    assert any(f"measured by run {run_id}" in c.value for c in at.caption)

@@ -12,6 +12,27 @@ from .smoothing import smoothed
 
 HIGHLIGHT = "#ff4b4b"
 MUTED = "#9aa5b1"
+INK = "#1f2933"  # chart text: dark enough to read on a projector from the back of a room
+DOTS = "#52606d"  # raw batch losses: visible under the smoothed line
+
+
+def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The Train page's shared look: big, dark axis and legend text, a large title."""
+    return (
+        chart.configure_axis(
+            labelFontSize=15,
+            titleFontSize=16,
+            labelColor=INK,
+            titleColor=INK,
+            titleFontWeight="normal",
+            gridColor="#d9e2ec",
+        )
+        .configure_title(fontSize=20, color=INK, anchor="start", fontWeight="bold", limit=0)
+        .configure_legend(
+            labelFontSize=15, titleFontSize=15, labelColor=INK, titleColor=INK, labelLimit=500
+        )
+        .configure_text(color=INK)
+    )
 
 
 def probability_frame(probabilities: np.ndarray | None) -> pd.DataFrame:
@@ -88,6 +109,9 @@ def activation_heatmap(activations: np.ndarray, layer: int) -> alt.Chart:
 
 
 MAX_POINTS = 200  # a curve redrawn twice a second stays light for the browser
+LOSS_AXIS = "loss (log scale)"
+# A log scale: small losses late in training still show. Said in plain words under a title.
+LOG_SCALE_NOTE = "Lower is better. Up the side, each step is 10 times more."
 
 
 def loss_frame(losses: list[tuple[int, float]]) -> pd.DataFrame:
@@ -104,15 +128,25 @@ def loss_chart(frame: pd.DataFrame) -> alt.LayerChart:
     """The raw batch losses as faint dots, and their moving average as a line over them."""
     base = alt.Chart(frame).encode(x=alt.X("step:Q", title="training step"))
     scale = alt.Scale(type="log")
-    dots = base.mark_circle(size=14, opacity=0.35, color=MUTED).encode(
-        y=alt.Y("loss:Q", scale=scale, title="loss (log scale)"),
+    dots = base.mark_circle(size=28, opacity=0.6, color=DOTS).encode(
+        y=alt.Y("loss:Q", scale=scale, title=LOSS_AXIS),
         tooltip=["step:Q", alt.Tooltip("loss:Q", format=".4f")],
     )
-    line = base.mark_line(color=HIGHLIGHT, strokeWidth=2.5).encode(
+    line = base.mark_line(color=HIGHLIGHT, strokeWidth=3.5).encode(
         y=alt.Y("smoothed:Q", scale=scale),
         tooltip=["step:Q", alt.Tooltip("smoothed:Q", format=".4f", title="smoothed loss")],
     )
-    return (dots + line).properties(title="Loss on each batch (line: smoothed)", height=300)
+    return readable(
+        (dots + line).properties(
+            title=alt.Title(
+                "How wrong it is (loss)",
+                subtitle=["Dots: each batch. Line: the trend.", LOG_SCALE_NOTE],
+                subtitleFontSize=15,
+                subtitleColor=INK,
+            ),
+            height=400,
+        )
+    )
 
 
 @functools.cache
@@ -120,45 +154,65 @@ def loss_spec() -> dict:
     return without_data(loss_chart(loss_frame([(1, 1.0)])))
 
 
+TRAINING = "images it learns from"
+VALIDATION = "new images (validation)"
+CLASS = "class drawings"
+
+
 def accuracy_frame(epochs: list) -> pd.DataFrame:
     rows = []
     for e in epochs:
-        rows.append({"epoch": e.epoch, "data": "training", "accuracy": e.train_accuracy})
+        rows.append({"epoch": e.epoch, "data": TRAINING, "accuracy": e.train_accuracy})
         if e.val_accuracy is not None:
-            rows.append({"epoch": e.epoch, "data": "validation", "accuracy": e.val_accuracy})
+            rows.append({"epoch": e.epoch, "data": VALIDATION, "accuracy": e.val_accuracy})
         if e.class_accuracy is not None:
-            rows.append({"epoch": e.epoch, "data": "class drawings", "accuracy": e.class_accuracy})
+            rows.append({"epoch": e.epoch, "data": CLASS, "accuracy": e.class_accuracy})
     return pd.DataFrame(rows, columns=["epoch", "data", "accuracy"])
 
 
-def accuracy_chart(frame: pd.DataFrame) -> alt.Chart:
-    """Accuracy after each epoch, on the training batches and on held-out images."""
-    return (
-        alt.Chart(frame, title="Accuracy after each epoch")
-        .mark_line(point=True, strokeWidth=2.5)
+def accuracy_chart(frame: pd.DataFrame, with_class: bool = False) -> alt.Chart:
+    """Accuracy after each epoch, on the training batches and on held-out images (and on
+    the class's drawings, for a run that learns from them: only then in the legend)."""
+    curves = [TRAINING, VALIDATION, CLASS] if with_class else [TRAINING, VALIDATION]
+    chart = (
+        alt.Chart(
+            frame,
+            title=alt.Title(
+                "How many it gets right",
+                subtitle=["after each pass over all the images (epoch)", "Higher is better."],
+                subtitleFontSize=15,
+                subtitleColor=INK,
+            ),
+        )
+        .mark_line(point=alt.OverlayMarkDef(size=80), strokeWidth=3.5)
         .encode(
-            x=alt.X("epoch:O", title="epoch", axis=alt.Axis(labelAngle=0)),
+            x=alt.X("epoch:O", title="pass (epoch)", axis=alt.Axis(labelAngle=0)),
             y=alt.Y(
-                "accuracy:Q", title=None, axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)
+                "accuracy:Q",
+                title=None,
+                axis=alt.Axis(format=".0%"),
+                scale=alt.Scale(zero=False),
             ),
             color=alt.Color(
                 "data:N",
-                scale=alt.Scale(domain=["training", "validation"], range=[MUTED, HIGHLIGHT]),
+                scale=alt.Scale(domain=curves, range=[DOTS, HIGHLIGHT, "#2f80ed"][: len(curves)]),
                 legend=alt.Legend(orient="bottom", title=None),
             ),
             tooltip=["epoch:O", "data:N", alt.Tooltip("accuracy:Q", format=".2%")],
         )
-        .properties(height=300)
+        .properties(height=400)
     )
+    return readable(chart)
 
 
 @functools.cache
-def accuracy_spec() -> dict:
-    return without_data(accuracy_chart(accuracy_frame([])))
+def accuracy_spec(with_class: bool = False) -> dict:
+    return without_data(accuracy_chart(accuracy_frame([]), with_class))
 
 
 def confusion_chart(
-    confusion: np.ndarray, title: str = "Confusion matrix (test set)"
+    confusion: np.ndarray,
+    title: str = "Which digit it read as which",
 ) -> alt.LayerChart:
     """Which digit was read as which: the diagonal is right, everything else a mistake."""
     rows = [
@@ -169,34 +223,19 @@ def confusion_chart(
     frame = pd.DataFrame(rows)
     base = alt.Chart(frame).encode(
         x=alt.X("read as:N", sort=None, axis=alt.Axis(labelAngle=0, orient="top")),
-        y=alt.Y("true:N", sort=None, title="true digit"),
+        y=alt.Y("true:N", sort=None, title="the digit it really was"),
     )
     cells = base.mark_rect().encode(
         color=alt.Color("count:Q", scale=alt.Scale(type="symlog", scheme="reds"), legend=None),
         tooltip=["true:N", "read as:N", "count:Q"],
     )
-    labels = base.mark_text(fontSize=12).encode(
+    labels = base.mark_text(fontSize=14).encode(
         text="count:Q",
         color=alt.condition("datum.right", alt.value("white"), alt.value("black")),
     )
-    return (cells + labels).properties(title=title, height=380)
-
-
-def comparison_chart(curves: dict[str, list[list[float]]]) -> alt.Chart:
-    """Several runs' loss curves in one chart, smoothed, to compare settings."""
-    rows = []
-    for name, points in curves.items():
-        for (step, _), value in zip(points, smoothed([loss for _, loss in points])):
-            rows.append({"run": name, "step": step, "loss": value})
-    frame = pd.DataFrame(rows, columns=["run", "step", "loss"])
-    return (
-        alt.Chart(frame, title="Loss curves (smoothed)")
-        .mark_line(strokeWidth=2)
-        .encode(
-            x=alt.X("step:Q", title="training step"),
-            y=alt.Y("loss:Q", scale=alt.Scale(type="log"), title="loss (log scale)"),
-            color=alt.Color("run:N", legend=alt.Legend(orient="bottom", title=None, columns=2)),
-            tooltip=["run:N", "step:Q", alt.Tooltip("loss:Q", format=".4f")],
+    return readable(
+        (cells + labels).properties(
+            title=alt.Title(title, subtitle="(a confusion matrix)", subtitleFontSize=15),
+            height=460,
         )
-        .properties(height=320)
     )

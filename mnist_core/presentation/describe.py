@@ -6,6 +6,8 @@ from mnist_core.runs.registry import RunView
 from mnist_core.runs.states import QUEUED, RUNNING, STARTING
 from mnist_core.serving.model_listing import ModelInfo
 
+from .verdict import verdict
+
 
 def status_text(run: RunView) -> str:
     """One line that names the state, where the run is, and its latest loss."""
@@ -15,7 +17,7 @@ def status_text(run: RunView) -> str:
         return "starting: loading TensorFlow and the MNIST images"
     where = _where(run)
     if run.state == RUNNING:
-        return f"running: {where}"
+        return f"running: {where or 'the first steps'}"
     return f"{run.state}: {where}" if where else run.state
 
 
@@ -57,6 +59,38 @@ def format_duration(seconds: float) -> str:
     return f"{minutes} min {seconds:02d} s"
 
 
+def rough_duration(seconds: float) -> str:
+    """An estimate as round as it is sure: "about 15 minutes", not "14 min 52 s"."""
+    if seconds < 60:
+        return "less than a minute"
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return f"about {minutes} minute{'s' if minutes != 1 else ''}"
+    return f"about {seconds / 3600:.1f} hours"
+
+
+def started_by(run: RunView, session: str) -> str:
+    """Who started a run, as the one looking at it says it: "you", "the teacher" (or the
+    server itself, as the teacher's command line does), or "another student"."""
+    if session and run.owner == session:
+        return "you"
+    if run.by_teacher or not run.owner:
+        return "the teacher"
+    return "another student"
+
+
+def state_word(run: RunView) -> str:
+    """The run's state, and "did not learn" for one that ended without learning."""
+    return f"{run.state}, did not learn" if verdict(run) else run.state
+
+
+def run_caption(run: RunView, session: str) -> str:
+    """What the run list says under a run's name: state, accuracy, who started it. (Apart
+    from the name, which must not change: a list picks its choice by the name's text.)"""
+    accuracy = f" · {run.result.evaluation.accuracy:.1%}" if run.result else ""
+    return f"{state_word(run)}{accuracy} · by {started_by(run, session)}"
+
+
 def _settings(config: dict) -> dict:
     """The settings columns; a saved file's may hold anything, so each is checked."""
     hidden = config.get("hidden")
@@ -78,19 +112,21 @@ def _settings(config: dict) -> dict:
     }
 
 
-def comparison_rows(runs: list[RunView], saved: list[ModelInfo]) -> list[dict]:
-    """One row per run of this server and per saved model: settings, then figures."""
+def comparison_rows(runs: list[RunView], saved: list[ModelInfo], session: str = "") -> list[dict]:
+    """One row per run of this server and per saved model: what matters most first (name,
+    state, test accuracy, who), then the settings."""
     rows = []
     for run in runs:
         result = run.result
         rows.append(
             {
                 "name": f"Run {run.id}: {run.name}",
-                "state": run.state,
-                **_settings(run.config.to_dict()),
+                "state": state_word(run),
                 "test accuracy": result.evaluation.accuracy if result else None,
+                "started by": started_by(run, session),
                 "final loss": run.losses[-1][1] if run.losses else None,
                 "seconds": round(result.seconds, 1) if result else None,
+                **_settings(run.config.to_dict()),
             }
         )
     for info in saved:
@@ -98,10 +134,11 @@ def comparison_rows(runs: list[RunView], saved: list[ModelInfo]) -> list[dict]:
             {
                 "name": f"Saved: {info.name}",
                 "state": info.status,
-                **_settings(info.config),
                 "test accuracy": info.test_accuracy,
+                "started by": "saved model",
                 "final loss": info.losses[-1][1] if info.losses else None,
                 "seconds": info.train_seconds,
+                **_settings(info.config),
             }
         )
     return rows

@@ -5,6 +5,7 @@ No Streamlit here, so the pages stay thin and this is tested without a browser.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,16 @@ class ModelMenu:
     choices: list[ModelChoice]
     left_out: list[tuple[str, str]]  # (file name, why): files that cannot be used
 
+    def choice_for(self, value: object) -> ModelChoice | None:
+        """The choice a picker's stored value names: its key; or a run's label as a browser
+        may still send it after the label gained the run's accuracy (a picker's browser
+        side holds labels, not keys), which names that run. None: no choice of the list."""
+        by_key = {c.key: c for c in self.choices}
+        if isinstance(value, str) and value in by_key:
+            return by_key[value]
+        match = re.match(r"Run (\d+): ", value) if isinstance(value, str) else None
+        return by_key.get(f"run:{match.group(1)}") if match else None
+
 
 def model_menu(folder: Path, runs: list[RunView]) -> ModelMenu:
     """The bundled model, the runs with weights (in memory, or kept in a checkpoint file),
@@ -37,9 +48,9 @@ def model_menu(folder: Path, runs: list[RunView]) -> ModelMenu:
     choices = [ModelChoice(BUNDLED_KEY, _bundled_label(), path=BUNDLED_MODEL)]
     for run in runs:
         if run.live_network is not None or run.checkpoint:
-            # The label must not change while the run trains: the picker identifies its
-            # choice by label, so the run's progress is shown beside it instead.
-            label = f"Run {run.id}: {run.name} (trained on this server)"
+            # The label does not follow the run's progress (that is shown beside it); it
+            # gains the test accuracy once, when the run has one.
+            label = f"Run {run.id}: {run.name} ({_run_accuracy(run)}trained on this server)"
             checkpoint = Path(run.checkpoint) if run.checkpoint else None
             choices.append(ModelChoice(f"run:{run.id}", label, path=checkpoint, run_id=run.id))
     choices.extend(
@@ -47,6 +58,10 @@ def model_menu(folder: Path, runs: list[RunView]) -> ModelMenu:
         for info in scan.usable
     )
     return ModelMenu(choices, scan.refused)
+
+
+def _run_accuracy(run: RunView) -> str:
+    return f"{run.result.evaluation.accuracy:.1%}, " if run.result is not None else ""
 
 
 def _bundled_label() -> str:

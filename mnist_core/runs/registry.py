@@ -41,7 +41,7 @@ from .history import History
 from .process import ChildSettings, Failed, Finished, TrainingInputs, train_in_child
 from .records import from_record, to_record
 from .result import TrainResult
-from .states import ACTIVE_STATES, FAILED, QUEUED, RUNNING, STARTING, STOPPED
+from .states import ACTIVE_STATES, CANCELLED, FAILED, QUEUED, RUNNING, STARTING, STOPPED
 
 ENV_MAX_RUNS = "DIGITLAB_MAX_TRAININGS"
 ENV_THREADS = "DIGITLAB_TRAIN_THREADS"
@@ -59,7 +59,7 @@ class RunView:
     name: str
     preset: str | None
     config: TrainConfig
-    state: str  # queued, starting, running, finished, stopped, diverged, failed
+    state: str  # one of states.py: queued ... finished, stopped, cancelled, diverged, failed
     created: str
     queue_position: int | None = None  # 1 = next to start
     started: RunStarted | None = None
@@ -204,7 +204,9 @@ class TrainingRegistry:
             may_stop(visitor, run.view.owner)
             if run.view.state == QUEUED:
                 self._waiting.remove(run_id)
-                self._finish(run, STOPPED, "Stopped before it started.")
+                self._finish(
+                    run, CANCELLED, "Cancelled while it waited in line: nothing was trained."
+                )
             elif run.view.state == STARTING:
                 # Nothing learnt yet: no reason to wait for TensorFlow to finish loading.
                 run.process.terminate()

@@ -11,6 +11,7 @@ ACTIVE_STATES = (QUEUED, STARTING, RUNNING)
 # How a run ended.
 FINISHED = "finished"
 STOPPED = "stopped"
+CANCELLED = "cancelled"  # stopped while it waited in line: nothing was trained
 DIVERGED = "diverged"
 FAILED = "failed"
 INTERRUPTED = "interrupted"  # the server stopped while it was waiting or training

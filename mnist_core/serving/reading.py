@@ -7,18 +7,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from .network import MLP
-from .preprocess import prepare_digit
+from .novelty import Detector, bundled_detector
+from .preprocess import ink_image, prepare_digit
+from .shape import SCRIBBLE, SEVERAL, TOO_SMALL, judge_shape
 
 BLANK = "blank"
 CONFIDENT = "confident"
 UNSURE = "unsure"
 NOT_A_DIGIT = "not_a_digit"
 
+# Why a drawing is NOT_A_DIGIT: the shape rules' answers (shape.py), or the detector's.
+UNLIKE_DIGITS = "unlike_digits"
+REASONS = (TOO_SMALL, SCRIBBLE, SEVERAL, UNLIKE_DIGITS)
+
 # Below this top probability the app says it is unsure instead of naming a digit flatly.
 CONFIDENT_PROBABILITY = 0.6
-# MNIST digits cover at most about a third of the 28x28 field (99.9th percentile 0.34);
-# a drawing covering much more is a scribble or a filled shape, whatever the softmax says.
-MAX_DIGIT_COVERAGE = 0.42
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class Reading:
     pixels: np.ndarray | None  # the 28x28 image the network received
     probabilities: np.ndarray | None  # ten values summing to 1
     hidden: tuple[np.ndarray, ...] = ()  # each hidden layer's activations
+    reason: str = ""  # for NOT_A_DIGIT: one of REASONS
 
     @property
     def digit(self) -> int | None:
@@ -37,21 +41,26 @@ class Reading:
         return None if self.probabilities is None else float(np.max(self.probabilities))
 
 
-def read_drawing(network: MLP, image: np.ndarray) -> Reading:
-    pixels = prepare_digit(image)
-    if pixels is None:
-        return Reading(BLANK, None, None)
+def read_drawing(network: MLP, image: np.ndarray, detector: Detector | None = None) -> Reading:
+    """The network's reading; a drawing that is no digit (too small, a scribble, several
+    digits, or unlike any digit to `detector`, by default the bundled one) says so."""
+    ink = ink_image(image)  # once: both below take it as it is
+    pixels = prepare_digit(ink)
+    reason = judge_shape(ink) or ""
+    if pixels is None:  # a speck too small even to read is still a mark the student made
+        return (
+            Reading(NOT_A_DIGIT, None, None, reason=reason)
+            if reason
+            else Reading(BLANK, None, None)
+        )
     forward = network.forward(pixels)
-    probabilities = forward.probabilities
-    if coverage(pixels) > MAX_DIGIT_COVERAGE:
+    detector = detector or bundled_detector()
+    if not reason and detector is not None and detector.flags(pixels):
+        reason = UNLIKE_DIGITS
+    if reason:
         verdict = NOT_A_DIGIT
-    elif probabilities.max() < CONFIDENT_PROBABILITY:
+    elif forward.probabilities.max() < CONFIDENT_PROBABILITY:
         verdict = UNSURE
     else:
         verdict = CONFIDENT
-    return Reading(verdict, pixels, probabilities, forward.hidden)
-
-
-def coverage(pixels: np.ndarray) -> float:
-    """Share of the 28x28 field that holds visible ink."""
-    return float(np.mean(pixels > 0.1))
+    return Reading(verdict, pixels, forward.probabilities, forward.hidden, reason)

@@ -1,0 +1,139 @@
+"""Honest answers for drawings that are not one digit: the shape rules and the detector."""
+
+import numpy as np
+import pytest
+
+from benchmarks.digits import DIGITS, render
+from benchmarks.handwriting import HANDS, jittered
+from mnist_core.serving import reading as rd
+from mnist_core.serving.model_files import BUNDLED_MODEL, load_model
+from mnist_core.serving.novelty import Detector, bundled_detector, load_detector, save_detector
+from mnist_core.serving.shape import SCRIBBLE, SEVERAL, TOO_SMALL, judge_shape
+from tests.conftest import canvas_drawing
+
+
+@pytest.fixture(scope="module")
+def network():
+    return load_model(BUNDLED_MODEL).network
+
+
+def drawn(strokes, width: int = 20) -> np.ndarray:
+    return np.asarray(render(strokes, 280, width))
+
+
+def shrunk(strokes, factor: float, at: tuple[float, float] = (140, 140)) -> list:
+    return [
+        [(at[0] + (x - 140) * factor, at[1] + (y - 140) * factor) for x, y in s] for s in strokes
+    ]
+
+
+DOT = [[(140, 140), (141, 141)]]
+LEVEL_LINE = [[(40, 140), (240, 140)]]
+SCRIBBLE_STROKES = [[(20 + 240 * (i % 2), 20 + 12 * i) for i in range(21)]]
+TWELVE = [
+    [(40, 80), (60, 60), (60, 200)],
+    [(100, 95), (130, 62), (170, 70), (175, 110), (100, 200), (190, 200)],
+]
+
+
+def test_a_dot_and_a_tiny_digit_are_too_small():
+    assert judge_shape(drawn(DOT)) == TOO_SMALL
+    assert judge_shape(drawn(shrunk(DIGITS[3], 0.15), width=8)) == TOO_SMALL
+
+
+def test_a_filled_scribble_and_a_painted_canvas_are_scribbles():
+    assert judge_shape(drawn(SCRIBBLE_STROKES)) == SCRIBBLE
+    painted = np.zeros((280, 280), np.uint8)
+    painted[20:260, 10:270] = 255
+    assert judge_shape(painted) == SCRIBBLE
+
+
+def test_two_digits_side_by_side_are_one_at_a_time():
+    assert judge_shape(drawn(TWELVE)) == SEVERAL
+    three, seven = shrunk(DIGITS[3], 0.6, (80, 140)), shrunk(DIGITS[7], 0.6, (200, 140))
+    assert judge_shape(drawn(three + seven, width=14)) == SEVERAL
+
+
+def test_nothing_at_all_is_not_judged():
+    assert judge_shape(np.zeros((280, 280, 4), np.uint8)) is None
+
+
+def test_the_rules_pass_every_hand_and_the_browser_tests_digits():
+    """Digits of several strokes (a 4, a 5, a flagged 1, a crossed 7, a slashed 0) stay digits."""
+    flagged = [
+        (d.hand, d.digit, d.style, judge_shape(d.image))
+        for d in jittered(tuple(HANDS), per_digit=3, seed=7)
+        if judge_shape(d.image) is not None
+    ]
+    assert flagged == []
+    assert [judge_shape(drawn(s)) for s in DIGITS.values()] == [None] * 10
+
+
+@pytest.mark.parametrize("box", [120, 200, 260])
+def test_the_rules_pass_mnist_digits_drawn_large(small_mnist, box):
+    images = (small_mnist.x_test[:300] * 255).round().astype(np.uint8)
+    flagged = [i for i, x in enumerate(images) if judge_shape(canvas_drawing(x, box=box))]
+    assert flagged == []
+
+
+def test_the_bundled_detector_passes_real_mnist_digits(small_mnist, network):
+    images = (small_mnist.x_test * 255).round().astype(np.uint8)
+    readings = [rd.read_drawing(network, canvas_drawing(x, box=200)) for x in images]
+    flagged = sum(r.verdict == rd.NOT_A_DIGIT for r in readings)
+    assert flagged <= 0.01 * len(images), flagged
+
+
+def test_the_bundled_detector_flags_a_line_and_letters(network):
+    letters = {
+        "level line": LEVEL_LINE,
+        "A": [[(60, 240), (140, 40), (220, 240)], [(95, 160), (185, 160)]],
+        "H": [[(70, 40), (70, 240)], [(210, 40), (210, 240)], [(70, 140), (210, 140)]],
+    }
+    reasons = {name: rd.read_drawing(network, drawn(s)).reason for name, s in letters.items()}
+    assert reasons == dict.fromkeys(letters, rd.UNLIKE_DIGITS)
+
+
+def test_readings_say_why_a_drawing_is_not_a_digit(network):
+    dot = rd.read_drawing(network, drawn(DOT))
+    assert (dot.verdict, dot.reason) == (rd.NOT_A_DIGIT, TOO_SMALL)
+    scribble = rd.read_drawing(network, drawn(SCRIBBLE_STROKES))
+    assert (scribble.verdict, scribble.reason) == (rd.NOT_A_DIGIT, SCRIBBLE)
+    seven = rd.read_drawing(network, drawn(DIGITS[7]))
+    assert (seven.verdict, seven.reason, seven.digit) == (rd.CONFIDENT, "", 7)
+
+
+def test_detector_files_round_trip_without_pickle(tmp_path):
+    rng = np.random.default_rng(0)
+    weights = (
+        rng.normal(size=(784, 8)).astype(np.float32),
+        np.zeros(8, np.float32),
+        rng.normal(size=(8, 1)).astype(np.float32),
+        np.zeros(1, np.float32),
+    )
+    path = save_detector(tmp_path / "d.npz", Detector(weights, 0.7, {"seed": 0}))
+    loaded = load_detector(path)
+    assert loaded.threshold == 0.7 and loaded.metadata["seed"] == 0
+    image = rng.random((28, 28))
+    assert loaded.score(image) == pytest.approx(Detector(weights, 0.7, {}).score(image))
+    assert loaded.score(np.stack([image, image])).shape == (2,)
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_a_wrong_detector_file_is_refused(tmp_path):
+    path = tmp_path / "bad.npz"
+    np.savez(
+        path,
+        W0=np.zeros((10, 4)),
+        b0=np.zeros(4),
+        W1=np.zeros((4, 1)),
+        b1=np.zeros(1),
+        metadata=np.array('{"threshold": 0.5}'),
+    )
+    with pytest.raises(ValueError, match="not a not-a-digit detector"):
+        load_detector(path)
+
+
+def test_the_bundled_detector_is_small_and_present():
+    detector = bundled_detector()
+    assert detector is not None and 0 < detector.threshold < 1
+    assert BUNDLED_MODEL.with_name("not_a_digit.npz").stat().st_size < 1_000_000
