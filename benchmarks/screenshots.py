@@ -6,12 +6,14 @@ On each screen of benchmarks.touch.SCREENS it draws a 4 (with a finger where the
 a touch screen), waits for the answer, and saves what is in view without scrolling
 (`NAME.png`) and the whole page (`NAME-full.png`). It prints where the canvas and the answer
 sit, and whether both are in view. On a phone, a laptop and the projector it also saves the
-Train and Class pages whole (`train-NAME.png`, `class-NAME.png`).
+Train and Class pages whole (`train-NAME.png`, `class-NAME.png`), and at the end the Train
+page after its default preset has run (set MNIST_PATH; it trains on a throwaway data folder).
 """
 
 from __future__ import annotations
 
 import argparse
+import tempfile
 from pathlib import Path
 
 from benchmarks.app_server import CHROMIUM, CHROMIUM_ARGS, ROOT, running_app
@@ -21,10 +23,11 @@ from tests.conftest import draw
 
 ANSWERED = """() => { const b = document.querySelector('.st-key-prediction');
     return b && /(^|\\D)\\d(\\D|$)/.test(b.innerText) && !b.innerText.includes('Draw a digit'); }"""
-OTHER_PAGES = ("train", "class")  # shot whole, as a first visitor sees them
+# Shot whole, as a first visitor sees them, once what each page draws last is there.
+OTHER_PAGES = {"train": "Start training", "class": "labelled drawings"}
 OTHER_PAGE_SCREENS = ("phone-390x844", "laptop-1400x1000", "projector-1920x1080")
 
-IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+IDLE = """() => !document.querySelector('[data-testid=stStatusWidget], [data-testid=stSkeleton]')"""
 
 
 def in_view(box: dict, width: int, height: int) -> bool:
@@ -43,7 +46,9 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
 
-    with running_app() as url, sync_playwright() as p:
+    data = tempfile.TemporaryDirectory()  # the run it trains stays out of the app's own data
+    env = {"DIGITLAB_DATA_DIR": data.name, "DIGITLAB_MODELS_DIR": data.name}
+    with data, running_app(env) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         for name, (width, height, touch) in SCREENS.items():
             context = browser.new_context(**context_options(name))
@@ -61,12 +66,20 @@ def main() -> None:
                 f"answer at y {answer['y']:.0f}-{answer['y'] + answer['height']:.0f}; "
                 f"both in view: {in_view(canvas, width, height) and in_view(answer, width, height)}"
             )
-            for other in OTHER_PAGES if name in OTHER_PAGE_SCREENS else ():
+            for other, last in OTHER_PAGES.items() if name in OTHER_PAGE_SCREENS else ():
                 page.goto(f"{url}/{other}")
-                page.get_by_role("heading", level=1).wait_for(timeout=30_000)
+                page.get_by_text(last).first.wait_for(timeout=30_000)
                 page.wait_for_function(IDLE, timeout=30_000)
                 page.screenshot(path=args.out / f"{other}-{name}.png", full_page=True)
             context.close()
+        context = browser.new_context(**context_options("projector-1920x1080"))
+        page = context.new_page()
+        page.goto(f"{url}/train")
+        page.get_by_role("button", name="Start training").click()
+        page.get_by_text("Test accuracy").first.wait_for(timeout=600_000)
+        page.wait_for_function(IDLE, timeout=30_000)
+        page.screenshot(path=args.out / "train-finished-projector-1920x1080.png", full_page=True)
+        context.close()
         browser.close()
 
 

@@ -63,6 +63,8 @@ PAGE_STYLE = """<style>
     position: sticky; top: 3.75rem; z-index: 5;
     background: #fff; box-shadow: 0 -3.75rem 0 #fff;  /* also under the see-through header */
   }
+  /* ...but never over the model and brush above it, before the page is scrolled. */
+  .st-key-settings { position: relative; z-index: 6; }
 }
 @media (min-width: 641px) and (min-height: 700px) and (prefers-color-scheme: dark) {
   [data-testid=stLayoutWrapper]:has(> .st-key-drawing-row) {

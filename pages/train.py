@@ -767,7 +767,7 @@ st.caption(
     "you can switch to the Draw page and try the model while it learns."
 )
 all_runs = registry().runs()
-settings_col, run_col = st.columns([2, 5], gap="large")
+settings_col, run_col = st.columns([5, 11], gap="large")
 with settings_col:
     preset_picker()
     start_button()

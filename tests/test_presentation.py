@@ -116,6 +116,13 @@ def test_smoothing_stays_among_the_points_of_its_window():
     assert out[-1] < 13  # the line ends among the batches, not near 15,000
 
 
+def test_a_short_curve_is_smoothed_less_so_its_line_keeps_up_with_its_points():
+    # Five epochs on a few thousand images: a handful of points per epoch, each lower.
+    values = [1.0] * 5 + [0.45] * 5 + [0.32] * 5 + [0.27] * 5 + [0.24] * 5
+    assert smoothed(values)[-1] < 0.26
+    assert smoothed(values * 20)[-1] > smoothed(values)[-1]  # a long curve: smoother
+
+
 def test_smoothing_leaves_out_nan_losses():
     out = smoothed([1.0, float("nan"), float("inf"), 1.0])
     assert out == pytest.approx([1.0, 1.0, 1.0, 1.0])

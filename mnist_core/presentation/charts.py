@@ -17,7 +17,8 @@ DOTS = "#52606d"  # raw batch losses: visible under the smoothed line
 
 
 def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """The Train page's shared look: big, dark axis and legend text, a large title."""
+    """The pages' shared look: big, dark axis and legend text and a large title, readable
+    from the back of a classroom on a projector."""
     return (
         chart.configure_axis(
             labelFontSize=15,
@@ -84,7 +85,7 @@ def without_data(chart: alt.TopLevelMixin) -> dict:
 
 @functools.cache
 def probability_spec() -> dict:
-    return without_data(probability_chart(None))
+    return without_data(readable(probability_chart(None)))
 
 
 def activation_heatmap(activations: np.ndarray, layer: int) -> alt.Chart:

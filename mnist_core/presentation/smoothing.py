@@ -13,15 +13,23 @@ import numpy as np
 
 WINDOW = 30  # points that make up one smoothed value: the latest and the 29 before it
 TINY = 1e-12  # a loss of 0 counts as this, so its logarithm exists
+MAX_WEIGHT = 0.9  # how much each older point counts less, on a long curve
+MIN_WEIGHT = 0.5  # on a short one: a lost (NaN) batch still takes the points before it
+POINTS_PER_REACH = 20  # a curve of n points averages over about n/20 of them: short ones lag less
 
 
-def smoothed(values: list[float], weight: float = 0.9, window: int = WINDOW) -> list[float]:
+def smoothed(values: list[float], weight: float | None = None, window: int = WINDOW) -> list[float]:
     """Each point's exponentially weighted geometric mean over its window (itself and the
     `window - 1` before it, newer ones weigh more); NaN and infinite losses are left out,
-    and a window with no finite loss gives NaN (no line there)."""
+    and a window with no finite loss gives NaN (no line there). Without a `weight`, a short
+    curve (a run on a few thousand images) is smoothed less, so its line does not trail
+    behind its points."""
     losses = np.asarray(values, float)
     if losses.size == 0:
         return []
+    if weight is None:
+        reach = 1.0 - POINTS_PER_REACH / max(losses.size, POINTS_PER_REACH)
+        weight = float(np.clip(reach, MIN_WEIGHT, MAX_WEIGHT))
     finite = np.isfinite(losses)
     logs = np.where(finite, np.log(np.maximum(np.where(finite, losses, 1.0), TINY)), 0.0)
     kernel = weight ** np.arange(min(window, losses.size))
