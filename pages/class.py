@@ -84,7 +84,7 @@ def live_section(store: ClassDrawings) -> None:
             )
             if mnist is not None:
                 st.caption(
-                    f"On the 10,000 practice digits it was tested on (MNIST's test set, "
+                    f"On 10,000 test digits it never saw while learning (MNIST's test set, "
                     f"written by American students and staff) it reads {mnist:.2%} right.",
                     help="MNIST: 70,000 handwritten digits collected in the 1990s; networks "
                     "learn from 60,000 of them and are scored on the other 10,000.",

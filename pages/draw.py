@@ -34,8 +34,10 @@ class Kept(NamedTuple):
 
 
 TOP_UNITS = 8
-START_DRAWING = "_start_drawing"  # (generation, Fabric JSON): what Undo or Reset left
-REPLACED = "_replaced_drawing"  # (canvas key, PNG data URL): the picture Undo or Reset undid
+START_DRAWING = "_start_drawing"  # (canvas key, Fabric JSON): what Undo or Reset left
+# (canvas key, PNG data URL, stroke count): what the canvas showed when Undo or Reset asked
+# for a redraw; while it still sends that, the redraw has not reached it yet.
+REPLACED = "_replaced_drawing"
 
 # On a phone (Streamlit stacks columns below 640 px) the canvas and the answer come first,
 # so both are in view while drawing; the model and brush follow them, the title shrinks.
@@ -65,11 +67,6 @@ PAGE_STYLE = """<style>
   }
   /* ...but never over the model and brush above it, before the page is scrolled. */
   .st-key-settings { position: relative; z-index: 6; }
-}
-@media (min-width: 641px) and (min-height: 700px) and (prefers-color-scheme: dark) {
-  [data-testid=stLayoutWrapper]:has(> .st-key-drawing-row) {
-    background: #0e1117; box-shadow: 0 -3.75rem 0 #0e1117;
-  }
 }
 @media (min-width: 1500px) and (min-height: 850px) {
   [data-testid=stBidiComponentIsolated] { zoom: 1.5; }
@@ -160,13 +157,14 @@ HEADLINES = {
     rd.UNLIKE_DIGITS: (
         "That does not look like a digit",
         "The network only knows the ten digits, zero to nine. Draw one of those.",
-        "A second, small network that learnt digits from other shapes (lines, letters, "
-        "scribbles) says this is not a digit, so the guess is not shown as an answer.",
+        "A second, small network that learnt to tell digits apart from other shapes (lines, "
+        "letters, scribbles) says this is not a digit, so the guess is not shown as an answer.",
     ),
 }
 TOOLTIP = (
-    "How sure it is: the network's probability for this digit (its softmax output). The "
-    "ten digits' probabilities add up to 100%."
+    "How sure it is: the share of its belief the network gives this digit (its softmax "
+    "output; a model with a linear output has its scores scaled to shares). The ten digits' "
+    "shares add up to 100%."
 )
 
 
@@ -209,7 +207,8 @@ def inside(reading: rd.Reading, network) -> None:
         "The network is made of layers of small parts called **units**. Each unit looks at "
         "the drawing (or at the layer before it) and fires, strongly or not at all. The last "
         "layer turns what fired into the ten bars of the chart.",
-        help="A multi-layer perceptron: hidden layers of ReLU units, then a softmax output.",
+        help="A multi-layer perceptron: hidden layers of ReLU units, then a "
+        f"{network.output} output.",
     )
     for number, activations in enumerate(reading.hidden, start=1):
         chart = activation_heatmap(activations, number).properties(
@@ -336,7 +335,7 @@ def drawing_area() -> None:
             width=CANVAS,
             height=CANVAS,
             drawing_mode="freedraw",
-            initial_drawing=start_drawing(generation),
+            initial_drawing=start_drawing(canvas_key),
             return_image_data=True,
             key=canvas_key,
         )
@@ -345,15 +344,15 @@ def drawing_area() -> None:
                 "Undo",
                 icon=":material/undo:",
                 on_click=undo,
-                args=(canvas_key, generation),
-                disabled=not strokes(canvas_key),
+                args=(canvas_key,),
+                disabled=not current_strokes(canvas_key),
                 help="Take back your last line.",
             )
             st.button(
                 "Reset canvas & history",
                 icon=":material/delete:",
                 on_click=reset,
-                args=(canvas_key, generation),
+                args=(canvas_key,),
                 help="Clear the canvas and start again.",
             )
     problem = ""
@@ -361,9 +360,7 @@ def drawing_area() -> None:
         network = network_for(choice)
     except ModelFileError as exc:
         network, problem = None, f"This model cannot be used: {exc}. Pick another one."
-    sent = sent_drawing(canvas_key)
-    if st.session_state.get(REPLACED) == (canvas_key, sent):
-        sent = None  # Undo or Reset is redrawing the canvas: this picture is gone
+    sent = None if redrawing(canvas_key) else sent_drawing(canvas_key)
     try:
         drawing = canvas_pixels(sent, CANVAS, CANVAS)
     except DrawingRefused as exc:
@@ -396,25 +393,40 @@ def strokes(canvas_key: str) -> list:
     return objects if isinstance(objects, list) else []
 
 
-def start_drawing(generation: int) -> dict | None:
-    """What Undo or Reset left for this canvas to show; None for a canvas as it was drawn."""
+def start_drawing(canvas_key: str) -> dict | None:
+    """What Undo or Reset left for this canvas to show; None for a canvas as it was drawn
+    (a new brush or a kept label gives a new, blank canvas)."""
     kept = st.session_state.get(START_DRAWING)
-    return kept[1] if kept is not None and kept[0] == generation else None
+    return kept[1] if kept is not None and kept[0] == canvas_key else None
 
 
-def undo(canvas_key: str, generation: int) -> None:
+def redrawing(canvas_key: str) -> bool:
+    """Undo or Reset asked the canvas to redraw, and it has not sent its new picture yet."""
+    shown = (canvas_key, sent_drawing(canvas_key), len(strokes(canvas_key)))
+    return st.session_state.get(REPLACED) == shown
+
+
+def current_strokes(canvas_key: str) -> list:
+    """The strokes on the canvas now: those a redraw asked for until the canvas confirms
+    them, so two quick taps on Undo take back two strokes."""
+    if redrawing(canvas_key):
+        return (start_drawing(canvas_key) or {}).get("objects", [])
+    return strokes(canvas_key)
+
+
+def undo(canvas_key: str) -> None:
     """Take back the last stroke."""
-    objects = strokes(canvas_key)
+    objects = current_strokes(canvas_key)
     if objects:
-        redraw(canvas_key, generation, objects[:-1])
+        redraw(canvas_key, objects[:-1])
 
 
-def reset(canvas_key: str, generation: int) -> None:
+def reset(canvas_key: str) -> None:
     """Clear the canvas."""
-    redraw(canvas_key, generation, [])
+    redraw(canvas_key, [])
 
 
-def redraw(canvas_key: str, generation: int, objects: list) -> None:
+def redraw(canvas_key: str, objects: list) -> None:
     """Have the canvas load these strokes in place of its own, then send what it shows.
 
     The same canvas redraws itself, so no second canvas appears while the page updates to
@@ -422,9 +434,11 @@ def redraw(canvas_key: str, generation: int, objects: list) -> None:
     that matches an earlier one. Until the canvas has sent its new picture, the old one is
     not read: the old reading goes at once.
     """
-    count = (start_drawing(generation) or {}).get("redraw", 0) + 1
-    st.session_state[START_DRAWING] = (generation, {"objects": objects, "redraw": count})
-    st.session_state[REPLACED] = (canvas_key, sent_drawing(canvas_key))
+    count = (start_drawing(canvas_key) or {}).get("redraw", 0) + 1
+    if not redrawing(canvas_key):
+        shown = (canvas_key, sent_drawing(canvas_key), len(strokes(canvas_key)))
+        st.session_state[REPLACED] = shown
+    st.session_state[START_DRAWING] = (canvas_key, {"objects": objects, "redraw": count})
 
 
 def show_answer(

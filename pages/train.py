@@ -66,6 +66,7 @@ BATCH_SIZES = [16, 32, 64, 128, 256, 512, 1024]
 DEFAULT_PRESET = "keras-rmsprop"
 RANDOM = "random"  # "Start from": random weights
 RECENT_CURVES = 5  # runs drawn in "Compare runs" until someone picks others
+COMPARE_PICKED = "_compare_picked"  # this session chose the runs to draw itself
 LABELS = {
     "truncated_normal": "random, bell-shaped (truncated normal)",
     "uniform": "random between 0 and 0.1 (uniform)",
@@ -132,26 +133,29 @@ def preset_picker() -> None:
         apply_preset()
     preset = PRESETS[st.session_state["preset"]]
     runs = registry().runs()
-    titles = {name: preset_title(name, runs) for name in PRESETS}
+    # The menu's titles never change: the browser names the option it picked by its title.
     control(
         st.selectbox,
         "Preset: a ready-made set of settings",
         preset_description(preset.name),
         options=list(PRESETS),
-        format_func=titles.get,
+        format_func=lambda name: PRESETS[name].title,
         key="preset",
         on_change=apply_preset,
-        help=preset.detail,
+        help=preset.detail + preset_times(runs),
     )
     needed = time_needed(runs)
     if needed:
         st.caption(needed)
+    if preset_description(preset.name) != preset.description:
+        st.button("Back to this preset's settings", on_click=apply_preset)
 
 
-def preset_title(name: str, runs: list[RunView]) -> str:
-    """The preset's name in the menu, with how long it takes here once that is measured."""
-    guess = estimate(PRESETS[name].config, runs)
-    return PRESETS[name].title + ("" if guess is None else f" · {rough_duration(guess.seconds)}")
+def preset_times(runs: list[RunView]) -> str:
+    """How long each preset takes here, once runs have measured it, for the tooltip."""
+    times = [(p.title, estimate(p.config, runs)) for p in PRESETS.values()]
+    lines = [f"- {title}: {rough_duration(g.seconds)}" for title, g in times if g is not None]
+    return "\n\nOn this server:\n" + "\n".join(lines) if lines else ""
 
 
 def preset_description(preset: str) -> str:
@@ -159,12 +163,12 @@ def preset_description(preset: str) -> str:
     try:
         changed = changed_settings(preset, settings_config())
     except ConfigError:
-        changed = ["a setting that cannot work yet"]
+        return "**Custom settings**: one setting cannot work yet (see the settings)."
     if not changed:
         return PRESETS[preset].description
     return (
         f"**Custom settings**: you changed the {', '.join(changed)}, so what this preset "
-        "promises no longer applies. Choose the preset again to get it back."
+        "promises no longer applies."
     )
 
 
@@ -469,7 +473,7 @@ def start_button() -> None:
     elif not me.teacher and mine:
         st.info(f"Your run {mine[0].id} is waiting or training: one at a time.")
     else:
-        st.button("Start training", type="primary", on_click=start, width="stretch")
+        st.button("Start training", type="primary", on_click=start, width="stretch", key="start")
 
 
 def current_run_id(runs: list[RunView]) -> int | None:
@@ -743,13 +747,17 @@ def compare_view(runs: list[RunView]) -> None:
 def compare_curves(curves: dict[str, list[list[float]]]) -> None:
     """The loss curves of the runs picked (the newest few until someone picks others)."""
     names = list(curves)  # newest runs first, then saved models
-    picked = st.session_state.get("compare-choice")
-    kept = [name for name in picked if name in curves] if picked is not None else None
-    st.session_state["compare-choice"] = names[:RECENT_CURVES] if kept is None else kept
+    if st.session_state.get(COMPARE_PICKED):
+        picked = st.session_state.get("compare-choice") or []
+        st.session_state["compare-choice"] = [name for name in picked if name in curves]
+    else:  # until someone picks, the newest runs, new ones included as they come
+        st.session_state["compare-choice"] = names[:RECENT_CURVES]
     chosen = st.multiselect(
         "Runs to draw",
         names,
         key="compare-choice",
+        on_change=st.session_state.__setitem__,
+        args=(COMPARE_PICKED, True),
         help="The newest few are drawn at first; add or remove any.",
     )
     if not chosen:

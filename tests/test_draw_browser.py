@@ -69,8 +69,11 @@ NOTHING_CUT_OFF = """() => [...document.querySelectorAll('.st-key-prediction *')
     (e) => e.scrollHeight <= e.clientHeight + 1 || getComputedStyle(e).overflow === 'visible')"""
 
 
+SCRIBBLE = [[(20 + 240 * (i % 2), 20 + 12 * i) for i in range(21)]]
+
+
 def test_a_scribble_is_called_a_scribble_and_no_words_are_cut_off(page):
-    draw(page, [[(20 + 240 * (i % 2), 20 + 12 * i) for i in range(21)]])
+    draw(page, SCRIBBLE)
     text = answer_says(page, "That looks like a scribble")
     assert "sure" not in text and "Draw one digit with a few clear lines" in text
     assert page.evaluate(NOTHING_CUT_OFF)
@@ -148,3 +151,23 @@ def test_a_new_brush_starts_a_new_drawing_and_its_reading_goes_too(page):
     page.wait_for_function(IDLE)  # the last brush's canvas is in place
     draw(page, DIGITS[1])  # the new canvas draws, with the new brush
     assert wait_for_digit(page) == 1
+
+
+def test_two_quick_undos_take_back_two_lines_and_a_new_brush_after_undo_is_blank(page):
+    draw(page, DIGITS[1])
+    assert wait_for_digit(page) == 1
+    draw(page, DIGITS[0])  # a ring around the 1
+    page.wait_for_function(f"() => !{ONE}")
+    draw(page, SCRIBBLE)
+    answer_says(page, "That looks like a scribble")  # the page has all three lines
+    undo = page.get_by_role("button", name="Undo")
+    undo.click()
+    undo.click()  # before the canvas has answered the first: both count
+    page.wait_for_function(f"() => {ONE}")
+    page.wait_for_function(IDLE)
+    assert predicted_digit(page) == 1
+    slider = page.get_by_role("slider", name="Brush width")
+    slider.focus()
+    page.keyboard.press("ArrowRight")  # a new brush after an Undo: a new, blank drawing
+    page.wait_for_function(BLANK)
+    page.wait_for_function(f"() => ({INK_ON_CANVAS})() === 0")

@@ -73,7 +73,7 @@ def test_settings_that_cannot_work_are_refused_before_anything_starts(
 ):
     at = train_page
     at.text_input(key=key).set_value(value).run()
-    at.button[0].click().run()
+    at.button(key="start").click().run()
     assert any(message in e.value for e in at.error), [e.value for e in at.error]
     assert "No training yet" in at.info[0].value
 
@@ -81,7 +81,7 @@ def test_settings_that_cannot_work_are_refused_before_anything_starts(
 def test_cross_entropy_needs_softmax(train_page):
     at = train_page
     at.selectbox(key="output").set_value("linear").run()
-    at.button[0].click().run()
+    at.button(key="start").click().run()
     assert any("softmax" in e.value for e in at.error)
 
 
@@ -89,7 +89,7 @@ def run_to_the_end(at, timeout: float = 120):
     """Start a run with the page's settings, wait for it to finish, show the page again."""
     from pages import registry
 
-    at.button[0].click().run()
+    at.button(key="start").click().run()
     view = registry().wait(at.session_state["run_id"], timeout=timeout)
     assert view.state == "finished", view.message
     at.run()
@@ -118,7 +118,7 @@ def test_a_run_that_diverges_says_where_and_what_to_try(train_page):
     at = train_page
     at.selectbox(key="preset").set_value("seed-mse-mlp").run()
     at.select_slider(key="learning_rate").set_value(10.0).run()
-    at.button[0].click().run()
+    at.button(key="start").click().run()
     view = registry().wait(at.session_state["run_id"], timeout=120)
     assert view.state == "diverged"
     at.run()
@@ -236,7 +236,7 @@ def test_a_run_that_did_not_learn_is_not_shown_as_a_success(train_page):
     run_id = run_to_the_end(at, timeout=180).id
     warnings = " ".join(w.value for w in at.warning)
     assert "This run did not learn" in warnings
-    assert "learning rate may be too high (10)" in warnings
+    assert "(learning rate) may be too big (10)" in warnings
     assert not any("Training finished" in s.value for s in at.success)
     assert caption_of(at, run_id).startswith("finished, did not learn")
     # This run measured the server's speed: the preset now says how long it takes.

@@ -15,6 +15,7 @@ import io
 import json
 import os
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,5 +89,5 @@ def bundled_detector() -> Detector | None:
     that reading goes on with the shape rules alone."""
     try:
         return load_detector(DETECTOR_FILE)
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
         return None

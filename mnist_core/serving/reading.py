@@ -54,13 +54,17 @@ def read_drawing(network: MLP, image: np.ndarray, detector: Detector | None = No
             else Reading(BLANK, None, None)
         )
     forward = network.forward(pixels)
+    probabilities = forward.probabilities
+    if not np.isfinite(probabilities).all():
+        # The live weights of a run that is blowing up: it cannot tell, so it says so.
+        probabilities = np.full(10, 0.1)
     detector = detector or bundled_detector()
     if not reason and detector is not None and detector.flags(pixels):
         reason = UNLIKE_DIGITS
     if reason:
         verdict = NOT_A_DIGIT
-    elif forward.probabilities.max() < CONFIDENT_PROBABILITY:
+    elif probabilities.max() < CONFIDENT_PROBABILITY:
         verdict = UNSURE
     else:
         verdict = CONFIDENT
-    return Reading(verdict, pixels, forward.probabilities, forward.hidden, reason)
+    return Reading(verdict, pixels, probabilities, forward.hidden, reason)

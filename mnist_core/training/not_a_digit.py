@@ -64,12 +64,14 @@ def not_digits(count: int, pairs: np.ndarray, rng: np.random.Generator) -> np.nd
     return np.asarray(out, np.float32)
 
 
-def train(x: np.ndarray, y: np.ndarray, epochs: int, rng: np.random.Generator) -> tuple:
-    """A 784-HIDDEN-1 ReLU network with a sigmoid output, cross-entropy, Adam, in NumPy."""
+def train(
+    x: np.ndarray, y: np.ndarray, epochs: int, rng: np.random.Generator, hidden: int = HIDDEN
+) -> tuple:
+    """A 784-`hidden`-1 ReLU network with a sigmoid output, cross-entropy, Adam, in NumPy."""
     params = [
-        rng.normal(0, np.sqrt(2 / 784), (784, HIDDEN)).astype(np.float32),
-        np.zeros(HIDDEN, np.float32),
-        rng.normal(0, np.sqrt(2 / HIDDEN), (HIDDEN, 1)).astype(np.float32),
+        rng.normal(0, np.sqrt(2 / 784), (784, hidden)).astype(np.float32),
+        np.zeros(hidden, np.float32),
+        rng.normal(0, np.sqrt(2 / hidden), (hidden, 1)).astype(np.float32),
         np.zeros(1, np.float32),
     ]
     moments = [np.zeros_like(p) for p in params]
@@ -105,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", help="MNIST .npz (default: $MNIST_PATH)")
     parser.add_argument("--out", type=Path, default=DETECTOR_FILE)
     parser.add_argument("--count", type=int, default=40_000, help="non-digits to draw")
+    parser.add_argument("--hidden", type=int, default=HIDDEN, help="hidden units")
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
@@ -119,12 +122,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(positives):,} digits, {len(negatives):,} not digits", flush=True)
     x = np.concatenate([positives, negatives])
     y = np.concatenate([np.zeros(len(positives)), np.ones(len(negatives))]).astype(np.float32)
-    weights = train(x, y, args.epochs, rng)
+    weights = train(x, y, args.epochs, rng, args.hidden)
     metadata = {
         "command": "python -m mnist_core.training.not_a_digit " + " ".join(argv or []),
         "digits": len(positives),
         "not_digits": len(negatives),
         "epochs": args.epochs,
+        "hidden": args.hidden,
         "seed": args.seed,
         "seconds": round(time.perf_counter() - started, 1),
     }
