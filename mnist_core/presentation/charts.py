@@ -115,12 +115,12 @@ LOSS_AXIS = "loss (log scale)"
 LOG_SCALE_NOTE = "Lower is better. Up the side, each step is 10 times more."
 
 
-def loss_frame(losses: list[tuple[int, float]]) -> pd.DataFrame:
-    """Batch losses and their moving average, thinned to at most MAX_POINTS rows."""
+def loss_frame(losses: list[tuple[int, float]], max_points: int = MAX_POINTS) -> pd.DataFrame:
+    """Batch losses and their moving average, thinned to at most `max_points` rows."""
     frame = pd.DataFrame(losses, columns=["step", "loss"])
     frame["smoothed"] = smoothed(frame["loss"].tolist())
-    if len(frame) > MAX_POINTS:
-        keep = np.unique(np.linspace(0, len(frame) - 1, MAX_POINTS).round().astype(int))
+    if len(frame) > max_points:
+        keep = np.unique(np.linspace(0, len(frame) - 1, max_points).round().astype(int))
         frame = frame.iloc[keep]
     return frame
 

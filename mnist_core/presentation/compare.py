@@ -13,8 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .charts import INK, LOG_SCALE_NOTE, LOSS_AXIS, readable
-from .smoothing import smoothed
+from .charts import INK, LOG_SCALE_NOTE, LOSS_AXIS, loss_frame, readable
 
 POINTS_PER_RUN = 200  # thinned, so 30 runs stay light in the browser
 MAX_ROWS = 4000  # all runs together: below Altair's 5,000-row limit for inline data
@@ -33,12 +32,7 @@ def comparison_frame(curves: dict[str, list[list[float]]]) -> pd.DataFrame:
     for order, (name, points) in enumerate(curves.items()):
         if not points:
             continue
-        frame = pd.DataFrame(points, columns=["step", "raw"])
-        frame["smoothed"] = smoothed(frame["raw"].tolist())
-        if len(frame) > per_run:
-            keep = np.unique(np.linspace(0, len(frame) - 1, per_run).round().astype(int))
-            frame = frame.iloc[keep]
-        parts.append(frame.assign(run=name, order=order))
+        parts.append(loss_frame(points, per_run).assign(run=name, order=order))
     if not parts:
         return pd.DataFrame(columns=["run", "order", "step", "loss", "smoothed", "clipped"])
     frame = pd.concat(parts, ignore_index=True).dropna(subset=["smoothed"])
