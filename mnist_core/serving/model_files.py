@@ -60,6 +60,13 @@ def save_model(
         raise FileExistsError(f"{path} already exists")
     data = model_bytes(network, metadata)
     path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, data, overwrite)
+    return path
+
+
+def write_atomically(path: Path, data: bytes, overwrite: bool = True) -> None:
+    """A crash leaves the old file or the new one, never half of one; with overwrite=False
+    an existing file is never replaced."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -74,7 +81,6 @@ def save_model(
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    return path
 
 
 def model_bytes(network: MLP, metadata: dict) -> bytes:

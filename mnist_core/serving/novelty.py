@@ -14,14 +14,13 @@ import functools
 import io
 import json
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .model_files import BUNDLED_MODEL
+from .model_files import BUNDLED_MODEL, write_atomically
 
 DETECTOR_FILE = BUNDLED_MODEL.with_name("not_a_digit.npz")
 ARRAYS = ("W0", "b0", "W1", "b1")
@@ -57,16 +56,7 @@ def save_detector(path: str | os.PathLike, detector: Detector) -> Path:
         **{name: a.astype(np.float32) for name, a in zip(ARRAYS, detector.weights)},
         metadata=np.array(json.dumps(metadata)),
     )
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(buffer.getvalue())
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_atomically(path, buffer.getvalue())
     return path
 
 
