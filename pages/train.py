@@ -127,12 +127,11 @@ def control(widget, label: str, explanation: str, **kwargs) -> None:
     st.caption(explanation)
 
 
-def preset_picker() -> None:
+def preset_picker(runs: list[RunView]) -> None:
     if "preset" not in st.session_state:
         st.session_state["preset"] = DEFAULT_PRESET
         apply_preset()
     preset = PRESETS[st.session_state["preset"]]
-    runs = registry().runs()
     # The menu's titles never change: the browser names the option it picked by its title.
     control(
         st.selectbox,
@@ -319,9 +318,9 @@ def settings_training(choose: dict) -> None:
     )
 
 
-def learning_panel() -> None:
+def learning_panel(runs: list[RunView]) -> None:
     """Where the network starts, and whether it learns from the class's own drawings too."""
-    menu = model_menu(models_dir(), registry().runs())
+    menu = model_menu(models_dir(), runs)
     starts = {RANDOM: "random weights", **{c.key: c.label for c in menu.choices}}
     if st.session_state.get("start_from") not in starts:
         found = menu.choice_for(st.session_state.get("start_from"))
@@ -777,7 +776,7 @@ st.caption(
 all_runs = registry().runs()
 settings_col, run_col = st.columns([5, 11], gap="large")
 with settings_col:
-    preset_picker()
+    preset_picker(all_runs)
     start_button()
     error = st.session_state.pop("start_error", None)
     if error:
@@ -792,7 +791,7 @@ with settings_col:
             "MNIST is not on this machine yet: the first run downloads it (this needs the "
             "internet). Offline, set MNIST_PATH to a copy of mnist.npz before starting Digit Lab."
         )
-    learning_panel()
+    learning_panel(all_runs)
     if visitor().teacher:
         teacher_controls()
     if all_runs:  # the right side shows a run: the settings stay here, one under another
