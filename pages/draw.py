@@ -400,10 +400,14 @@ def start_drawing(canvas_key: str) -> dict | None:
     return kept[1] if kept is not None and kept[0] == canvas_key else None
 
 
+def shown(canvas_key: str) -> tuple[str, object, int]:
+    """What the canvas last said it shows: its key, picture and number of strokes."""
+    return (canvas_key, sent_drawing(canvas_key), len(strokes(canvas_key)))
+
+
 def redrawing(canvas_key: str) -> bool:
     """Undo or Reset asked the canvas to redraw, and it has not sent its new picture yet."""
-    shown = (canvas_key, sent_drawing(canvas_key), len(strokes(canvas_key)))
-    return st.session_state.get(REPLACED) == shown
+    return st.session_state.get(REPLACED) == shown(canvas_key)
 
 
 def current_strokes(canvas_key: str) -> list:
@@ -436,8 +440,7 @@ def redraw(canvas_key: str, objects: list) -> None:
     """
     count = (start_drawing(canvas_key) or {}).get("redraw", 0) + 1
     if not redrawing(canvas_key):
-        shown = (canvas_key, sent_drawing(canvas_key), len(strokes(canvas_key)))
-        st.session_state[REPLACED] = shown
+        st.session_state[REPLACED] = shown(canvas_key)
     st.session_state[START_DRAWING] = (canvas_key, {"objects": objects, "redraw": count})
 
 
