@@ -138,6 +138,13 @@ INK_ON_CANVAS = """() => {
     return ink; }"""
 
 
+# The one canvas on the page is the one for brush 26, and the page has settled on it.
+LAST_BRUSH_CANVAS = """() => {
+    const canvases = document.querySelectorAll('[data-testid=stBidiComponentIsolated]');
+    const last = document.querySelector('.st-key-canvas-0-26[data-stale=false]');
+    return canvases.length === 1 && last && last.contains(canvases[0]); }"""
+
+
 def test_a_new_brush_starts_a_new_drawing_and_its_reading_goes_too(page):
     draw(page, DIGITS[7])
     assert wait_for_digit(page) == 7
@@ -147,8 +154,12 @@ def test_a_new_brush_starts_a_new_drawing_and_its_reading_goes_too(page):
         page.keyboard.press("ArrowRight")
     slider.and_(page.locator("[aria-valuetext='26']")).wait_for(state="attached")
     page.wait_for_function(BLANK)
+    page.wait_for_function(LAST_BRUSH_CANVAS)  # each step mounted a canvas: the last is in
     page.wait_for_function(f"() => ({INK_ON_CANVAS})() === 0")
-    page.wait_for_function(IDLE)  # the last brush's canvas is in place
+    page.wait_for_function(IDLE)
+    # The new canvas sets its pen up once it has loaded its (empty) drawing, a frame or two
+    # after it appears: a stroke before that is not drawn (a person is never that quick).
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
     draw(page, DIGITS[1])  # the new canvas draws, with the new brush
     assert wait_for_digit(page) == 1
 
