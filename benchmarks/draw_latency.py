@@ -1,6 +1,6 @@
 """How fast the Draw page answers a stroke, in Chromium and on the server.
 
-Usage: python -m benchmarks.draw_latency [--drawings 30]
+Usage: python -m benchmarks.draw_latency [--drawings 30] [--also MODEL.npz ...] [--server-only]
 
 1. Browser: the time from the last mouse-up of a drawing to the prediction on the page
    (median and 95th percentile), for the Draw page and for a bare canvas-plus-bar-chart page
@@ -69,12 +69,13 @@ def browser_round_trips(url: str, drawings: int, ready: str, blank: str) -> list
     return times
 
 
-def server_side(repeats: int = 200) -> list[float]:
-    """Decode + prepare + predict, as the Draw page does for each stroke."""
+def server_side(model: str | None = None, repeats: int = 200) -> list[float]:
+    """Decode + prepare + predict, as the Draw page does for each stroke (bundled model
+    unless another file is named)."""
     from mnist_core.serving.model_files import BUNDLED_MODEL, load_model
     from mnist_core.serving.reading import read_drawing
 
-    network = load_model(BUNDLED_MODEL).network
+    network = load_model(model or BUNDLED_MODEL).network
     urls = [data_url(render(DIGITS[d])) for d in range(10)]
     times = []
     for i in range(repeats):
@@ -97,8 +98,16 @@ def report(label: str, seconds: list[float]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--drawings", type=int, default=30)
+    parser.add_argument(
+        "--also", nargs="*", default=[], metavar="MODEL.npz", help="time the server with these too"
+    )
+    parser.add_argument("--server-only", action="store_true", help="leave the browser out")
     args = parser.parse_args()
     report("server: decode + prepare + predict", server_side())
+    for model in args.also:
+        report(f"server, {model}", server_side(model))
+    if args.server_only:
+        return
     with running_app() as url:
         report(
             "browser: Draw page",

@@ -1,11 +1,11 @@
 """How well models read the hand-authored stroke sets, per hand and per style.
 
-    python -m benchmarks.handwriting_accuracy [MODEL.npz ...] [--part held-out|tuning]
+    python -m benchmarks.handwriting_accuracy [MODEL.npz ...] [--part held-out|tuning|fresh]
         [--per-digit N] [--seed N] [--json]
 
 Each drawing goes through the Draw page's own path (canvas pixels, MNIST-style preparation,
 the network). Without a model it scores the bundled one. Choose settings on `tuning`;
-quote `held-out`.
+quote `held-out` and `fresh`.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from benchmarks.handwriting import HELD_OUT, TUNING, jittered
+from benchmarks.handwriting import FRESH, HELD_OUT, TUNING, jittered
 from mnist_core.serving.model_files import BUNDLED_MODEL, load_model
 from mnist_core.serving.network import MLP
 from mnist_core.serving.preprocess import prepare_digit
 
-PARTS = {"tuning": TUNING, "held-out": HELD_OUT}
+PARTS = {"tuning": TUNING, "held-out": HELD_OUT, "fresh": FRESH}
 
 
 @dataclass(frozen=True)

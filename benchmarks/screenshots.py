@@ -5,7 +5,8 @@ Usage: python -m benchmarks.screenshots [--out test-artifacts/screens]
 On each screen of benchmarks.touch.SCREENS it draws a 4 (with a finger where the screen is
 a touch screen), waits for the answer, and saves what is in view without scrolling
 (`NAME.png`) and the whole page (`NAME-full.png`). It prints where the canvas and the answer
-sit, and whether both are in view. On a phone, a laptop and the projector it also saves the
+sit, and whether both are in view. On the laptop it opens "Inside the network" too
+(`inside-NAME.png`). On a phone, a laptop and the projector it also saves the
 Train and Class pages whole (`train-NAME.png`, `class-NAME.png`), and at the end the Train
 page after its default preset has run (set MNIST_PATH; it trains on a throwaway data folder).
 """
@@ -28,6 +29,15 @@ OTHER_PAGES = {"train": "Start training", "class": "labelled drawings"}
 OTHER_PAGE_SCREENS = ("phone-390x844", "laptop-1400x1000", "projector-1920x1080")
 
 IDLE = """() => !document.querySelector('[data-testid=stStatusWidget], [data-testid=stSkeleton]')"""
+INSIDE_SCREEN = "laptop-1400x1000"  # where "Inside the network" is opened and shot whole
+
+
+def look_inside(page) -> None:
+    """Open "Inside the network" and wait for its last pictures."""
+    page.get_by_text("Inside the network").click()
+    page.get_by_text("fire most for your drawing").wait_for(timeout=30_000)
+    page.locator(".st-key-inside [data-testid=stImage]").last.wait_for(timeout=30_000)
+    page.wait_for_function(IDLE, timeout=30_000)
 
 
 def in_view(box: dict, width: int, height: int) -> bool:
@@ -66,6 +76,9 @@ def main() -> None:
                 f"answer at y {answer['y']:.0f}-{answer['y'] + answer['height']:.0f}; "
                 f"both in view: {in_view(canvas, width, height) and in_view(answer, width, height)}"
             )
+            if name == INSIDE_SCREEN:
+                look_inside(page)
+                page.screenshot(path=args.out / f"inside-{name}.png", full_page=True)
             for other, last in OTHER_PAGES.items() if name in OTHER_PAGE_SCREENS else ():
                 page.goto(f"{url}/{other}")
                 page.get_by_text(last).first.wait_for(timeout=30_000)

@@ -16,8 +16,10 @@ from typing import NoReturn, TextIO
 
 import numpy as np
 
+from mnist_core.average_command import add_average_command, run_average
 from mnist_core.class_commands import add_class_commands, run_class
 from mnist_core.runs.events import BatchEnd, EpochEnd, Event, RunStarted
+from mnist_core.serving.averaging import AveragingError
 from mnist_core.serving.drawings import DrawingRefused, check_pixels, too_many_pixels
 from mnist_core.serving.evaluation import evaluate
 from mnist_core.serving.model_files import (
@@ -102,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     bring.add_argument("--out", required=True, help=f"the model file to write ({SUFFIX})")
     bring.add_argument("--force", action="store_true", help="replace an existing --out file")
 
+    add_average_command(commands)
     add_class_commands(commands)
     return parser
 
@@ -117,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             "class": run_class,
             "export": _export,
             "import": _import,
+            "average": run_average,
         }
         return commands[args.command](args, argv)
     except UsageError as exc:
@@ -129,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         FileExistsError,
         StorageError,
         ExportError,
+        AveragingError,
     ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -198,7 +198,7 @@ def describe(reading: rd.Reading) -> None:
     )
 
 
-def inside(reading: rd.Reading, network) -> None:
+def inside(reading: rd.Reading, network, members: int) -> None:
     """What each layer's units did with this drawing, and what the busiest ones look for."""
     if reading.probabilities is None:
         st.write("Draw a digit to see what happens inside the network.")
@@ -210,6 +210,16 @@ def inside(reading: rd.Reading, network) -> None:
         help="A multi-layer perceptron: hidden layers of ReLU units, then a "
         f"{network.output} output.",
     )
+    if members > 1:
+        st.markdown(
+            f"This model is **{members} networks side by side**, trained alike from "
+            "different random starts. Each one's units only listen to its own units; the "
+            "answer is the average of their answers, which gets more digits right than "
+            "any one of them.",
+            help=f"Each layer's units are the {members} networks' units one after "
+            "another; the last layer averages their raw outputs"
+            + (" before the softmax." if network.output == "softmax" else "."),
+        )
     for number, activations in enumerate(reading.hidden, start=1):
         chart = activation_heatmap(activations, number).properties(
             title=f"Layer {number}: each square is one of its {len(activations):,} units; "
@@ -371,7 +381,7 @@ def drawing_area() -> None:
         reading = rd.read_drawing(network, drawing)
     with right:
         show_answer(reading, network, drawing, problem)
-    show_details(reading, network)
+    show_details(reading, network, choice.members)
 
 
 def canvas_state(canvas_key: str) -> dict:
@@ -469,7 +479,7 @@ def show_answer(
         )
 
 
-def show_details(reading: rd.Reading, network) -> None:
+def show_details(reading: rd.Reading, network, members: int) -> None:
     """Below the canvas and answer: the ten probabilities, the 28x28 input, a look inside."""
     chart_col, image_col = st.columns([3, 2])
     chart_col.vega_lite_chart(
@@ -489,7 +499,7 @@ def show_details(reading: rd.Reading, network) -> None:
     expander = st.expander("Inside the network", key="inside", on_change="rerun")
     if expander.open and network is not None:
         with expander:
-            inside(reading, network)
+            inside(reading, network, members)
 
 
 drawing_area()

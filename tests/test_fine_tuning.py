@@ -17,7 +17,8 @@ tf = pytest.importorskip("tensorflow")
 from mnist_core.training.class_mix import EPOCH_SHARE, HOLDOUT_SHARE, mix_in  # noqa: E402
 from mnist_core.training.train import train  # noqa: E402
 
-FINE_TUNE = TrainConfig(hidden=(1024, 1024), init="he", epochs=1, class_data=True)
+BUNDLED_LAYERS = load_model(BUNDLED_MODEL).network.layer_sizes
+FINE_TUNE = TrainConfig(hidden=BUNDLED_LAYERS[1:-1], init="he", epochs=1, class_data=True)
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +72,7 @@ def test_fine_tuning_the_bundled_model_on_the_class_scores_both(small_mnist, cla
 
 def test_a_start_model_with_other_layers_is_refused(small_mnist):
     start = load_model(BUNDLED_MODEL).network
-    with pytest.raises(ConfigError, match="has layers 784-1024-1024-10"):
+    with pytest.raises(ConfigError, match=f"has layers {'-'.join(map(str, BUNDLED_LAYERS))}"):
         train(TrainConfig(hidden=(64,), epochs=1), small_mnist, start=start)
 
 

@@ -3,10 +3,12 @@
 import numpy as np
 import tensorflow as tf
 
-from benchmarks.handwriting import HANDS, HELD_OUT, TUNING, jittered
+from benchmarks.handwriting import FRESH, HANDS, HELD_OUT, TUNING, jittered
 from benchmarks.handwriting_accuracy import prepared, score
+from mnist_core.serving.evaluation import evaluate
 from mnist_core.serving.model_files import BUNDLED_MODEL, load_model
 from mnist_core.training.augment import Augmenter
+from mnist_core.training.mnist import load_mnist
 from mnist_core.training.styles import Styles, with_styles
 
 ISSUE_STYLES = {
@@ -23,13 +25,14 @@ ISSUE_STYLES = {
 }
 
 
-def test_every_hand_writes_every_digit_and_the_held_out_hands_cover_the_styles():
-    assert not set(TUNING) & set(HELD_OUT)
-    assert set(TUNING) | set(HELD_OUT) == set(HANDS)
+def test_every_hand_writes_every_digit_and_the_unseen_parts_cover_the_styles():
+    parts = (TUNING, HELD_OUT, FRESH)
+    assert sum(len(part) for part in parts) == len(set().union(*parts))  # no hand twice
+    assert set().union(*parts) == set(HANDS)
     for hand in HANDS.values():
         assert sorted(digit for digit, _ in hand) == list(range(10))
-    held_out_styles = {f"{d} {s}" for hand in HELD_OUT for d, s in HANDS[hand]}
-    assert held_out_styles >= ISSUE_STYLES
+    for part in (HELD_OUT, FRESH):
+        assert {f"{d} {s}" for hand in part for d, s in HANDS[hand]} >= ISSUE_STYLES
 
 
 def test_jitter_spans_sizes_slants_brushes_and_places():
@@ -72,11 +75,18 @@ def test_augmentation_thickens_some_strokes_and_slants_others(small_mnist):
 
 
 def test_the_bundled_model_reads_the_held_out_hands():
-    """Measured 98.5% here (flagged 1s 93%, slashed 0s 60%); the model before the styles
-    read 95.75% (flagged 1s 77%, slashed 0s 0%). The issue's goal is 99%: not reached yet."""
+    """The issue's goal is 99%. Measured 99.75% here (flagged 1s 100%, slashed 0s 90%); the
+    model before the styles read 95.75% (flagged 1s 77%, slashed 0s 0%)."""
     drawn, images = prepared("held-out", per_digit=10, seed=1)
     scores = score(load_model(BUNDLED_MODEL).network, drawn, images)
     assert scores.count == 400
-    assert scores.accuracy >= 0.98, scores.mistakes
-    assert scores.by_style["1 flag"] >= 0.85, scores.mistakes
-    assert min(scores.by_style.values()) >= 0.5, scores.by_style
+    assert scores.accuracy >= 0.99, scores.mistakes
+    assert scores.by_style["1 flag"] >= 0.9, scores.mistakes
+    assert min(scores.by_style.values()) >= 0.8, scores.by_style
+
+
+def test_the_bundled_model_reads_99_35_percent_of_mnist(full_mnist_path):
+    """The issue's goal; measured 99.44% (its three networks alone: 99.29% to 99.40%)."""
+    data = load_mnist(full_mnist_path)
+    result = evaluate(load_model(BUNDLED_MODEL).network, data.x_test, data.y_test)
+    assert result.accuracy >= 0.9935

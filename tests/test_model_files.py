@@ -255,5 +255,10 @@ def test_bundled_model_loads_and_documents_itself():
     saved = load_model(BUNDLED_MODEL)
     meta = saved.metadata
     assert meta["preset"] == "recommended"
-    assert meta["command"].startswith("python -m mnist_core train --preset recommended")
-    assert meta["metrics"]["test_accuracy"] >= 0.988
+    assert meta["command"].startswith("python -m mnist_core average ")
+    assert len(meta["members"]) == 3
+    for member in meta["members"]:
+        assert member["command"].startswith("python -m mnist_core train --preset recommended")
+        assert member["layers"] == [784, 1024, 1024, 10]
+    assert meta["layers"] == [784, 3072, 3072, 10]
+    assert meta["metrics"]["test_accuracy"] >= 0.9935

@@ -93,6 +93,8 @@ def activation_heatmap(activations: np.ndarray, layer: int) -> alt.Chart:
     values = np.asarray(activations, float)
     columns = 64 if len(values) > 512 else 32
     index = np.arange(len(values))
+    rows = -(-len(values) // columns)
+    row_height = 14 if rows <= 32 else 9  # three networks side by side: 48 rows, still short
     frame = pd.DataFrame(
         {"unit": index, "row": index // columns, "col": index % columns, "activation": values}
     )
@@ -105,7 +107,7 @@ def activation_heatmap(activations: np.ndarray, layer: int) -> alt.Chart:
             color=alt.Color("activation:Q", scale=alt.Scale(scheme="inferno"), legend=None),
             tooltip=["unit:Q", alt.Tooltip("activation:Q", format=".2f")],
         )
-        .properties(height=max(60, 14 * (len(values) // columns + 1)))
+        .properties(height=max(60, row_height * rows))
     )
 
 

@@ -22,6 +22,7 @@ class ModelChoice:
     label: str
     path: Path | None = None  # a model file, or None for a run held in memory
     run_id: int | None = None
+    members: int = 1  # networks averaged side by side in the model
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,10 @@ def model_menu(folder: Path, runs: list[RunView]) -> ModelMenu:
     then saved files, newest first; and the files left out of the list, with the reason,
     so a page can say so."""
     scan = scan_models(folder)
-    choices = [ModelChoice(BUNDLED_KEY, _bundled_label(), path=BUNDLED_MODEL)]
+    bundled = model_info(BUNDLED_MODEL, read_metadata(BUNDLED_MODEL))
+    choices = [
+        ModelChoice(BUNDLED_KEY, _bundled_label(bundled), BUNDLED_MODEL, members=bundled.members)
+    ]
     for run in runs:
         if run.live_network is not None or run.checkpoint:
             # The label does not follow the run's progress (that is shown beside it); it
@@ -54,7 +58,7 @@ def model_menu(folder: Path, runs: list[RunView]) -> ModelMenu:
             checkpoint = Path(run.checkpoint) if run.checkpoint else None
             choices.append(ModelChoice(f"run:{run.id}", label, path=checkpoint, run_id=run.id))
     choices.extend(
-        ModelChoice(f"file:{info.path.name}", _file_label(info), path=info.path)
+        ModelChoice(f"file:{info.path.name}", _file_label(info), info.path, members=info.members)
         for info in scan.usable
     )
     return ModelMenu(choices, scan.refused)
@@ -64,8 +68,8 @@ def _run_accuracy(run: RunView) -> str:
     return f"{run.result.evaluation.accuracy:.1%}, " if run.result is not None else ""
 
 
-def _bundled_label() -> str:
-    accuracy = model_info(BUNDLED_MODEL, read_metadata(BUNDLED_MODEL)).test_accuracy
+def _bundled_label(info: ModelInfo) -> str:
+    accuracy = info.test_accuracy
     return f"Bundled model ({accuracy:.2%} on the test set)" if accuracy else "Bundled model"
 
 

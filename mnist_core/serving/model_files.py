@@ -98,8 +98,16 @@ def model_bytes(network: MLP, metadata: dict) -> bytes:
     meta["sha256"] = {key: _digest(a) for key, a in arrays.items()}
     arrays["metadata"] = np.array(json.dumps(meta))
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    (np.savez_compressed if _many_zeros(network) else np.savez)(buffer, **arrays)
     return buffer.getvalue()
+
+
+def _many_zeros(network: MLP) -> bool:
+    """An averaged network's block-diagonal layers are mostly zeros, which zip stores in a
+    few bytes; trained weights are hardly ever exactly zero, hardly compress (7%) and take
+    25 times longer to save compressed."""
+    zeros = sum(int(np.count_nonzero(w == 0)) for w in network.weights)
+    return zeros > 0.1 * sum(w.size for w in network.weights)
 
 
 def load_model(path: str | os.PathLike) -> SavedModel:

@@ -30,6 +30,7 @@ class ModelInfo:
     config: dict = field(default_factory=dict)  # the training settings, as saved
     losses: tuple[tuple[float, float], ...] = ()  # (step, loss) points
     train_seconds: float | None = None
+    members: int = 1  # networks averaged side by side in it (see averaging.py)
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,12 @@ def model_info(path: Path, meta: dict) -> ModelInfo:
         config=_mapping(meta.get("config")),
         losses=_points(_mapping(meta.get("history")).get("loss")),
         train_seconds=_number(metrics.get("train_seconds")),
+        members=_members(meta.get("members")),
     )
+
+
+def _members(value: object) -> int:
+    return len(value) if isinstance(value, list) and len(value) >= 2 else 1
 
 
 def _mapping(value: object) -> dict:

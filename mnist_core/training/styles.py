@@ -22,7 +22,7 @@ INK = 0.3  # a pixel this bright is part of a stroke
 class Styles:
     flag_share: float = 0.5  # of the 1s
     crossbar_share: float = 0.35  # of the 7s
-    slash_share: float = 0.1  # of the 0s
+    slash_share: float = 0.2  # of the 0s
 
 
 def with_styles(split: Split, seed: int, styles: Styles = Styles()) -> Split:
@@ -76,7 +76,7 @@ def _flag(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     top = rows[0]
     cols = np.flatnonzero(image[top] > INK)
     height = rows[-1] - rows[0] + 1
-    length = height * rng.uniform(0.2, 0.5)
+    length = height * rng.uniform(0.2, 0.6)  # continental flags run up to 60% of the height
     angle = np.radians(rng.uniform(20, 60))  # below the horizontal
     start = (top + 0.5, cols.mean())
     end = (top + length * np.sin(angle), cols.mean() - length * np.cos(angle))

@@ -1,0 +1,95 @@
+"""Averaging networks: one wider MLP whose output is exactly the mean of theirs."""
+
+import numpy as np
+import pytest
+
+from mnist_core.serving.averaging import AveragingError, side_by_side
+from mnist_core.serving.model_files import load_model, save_model
+from mnist_core.serving.network import softmax
+from tests.conftest import SMALL_MNIST
+from tests.test_cli import cli
+from tests.test_network import random_mlp
+
+
+def test_softmax_networks_average_their_logits(small_mnist):
+    a = random_mlp((784, 32, 16, 10), seed=1)
+    b = random_mlp((784, 20, 8, 10), seed=2)
+    images = small_mnist.x_test[:100]
+    both = side_by_side([a, b])
+    assert both.layer_sizes == (784, 52, 24, 10)
+    logits = [np.log(n.predict_proba(images)) for n in (a, b)]
+    assert np.allclose(both.predict_proba(images), softmax(np.mean(logits, axis=0)), atol=1e-5)
+
+
+def test_each_network_sees_only_its_own_units(small_mnist):
+    a, b, c = (random_mlp((784, 24, 12, 10), seed=s) for s in (3, 4, 5))
+    both = side_by_side([a, b, c])
+    first = both.forward(small_mnist.x_test[:20]).hidden
+    for i, n in enumerate((a, b, c)):
+        own = n.forward(small_mnist.x_test[:20]).hidden
+        assert np.allclose(first[0][:, 24 * i : 24 * (i + 1)], own[0], atol=1e-5)
+        assert np.allclose(first[1][:, 12 * i : 12 * (i + 1)], own[1], atol=1e-5)
+
+
+def test_linear_networks_and_networks_without_hidden_layers_average_their_outputs(small_mnist):
+    images = small_mnist.x_test[:50]
+    for sizes in ((784, 16, 10), (784, 10)):
+        a, b = random_mlp(sizes, "linear", 6), random_mlp(sizes, "linear", 7)
+        both = side_by_side([a, b])
+        expected = (a.forward(images).outputs + b.forward(images).outputs) / 2
+        assert both.layer_sizes == (784, *(2 * n for n in sizes[1:-1]), 10)
+        assert np.allclose(both.forward(images).outputs, expected, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "networks, expected",
+    [
+        ([random_mlp()], "at least two networks"),
+        ([random_mlp(), random_mlp(output="linear")], "cannot be averaged with a linear"),
+        ([random_mlp(), random_mlp((784, 32, 10))], "784-32-16-10 and 784-32-10"),
+    ],
+)
+def test_networks_that_cannot_be_averaged_are_refused(networks, expected):
+    with pytest.raises(AveragingError, match=expected):
+        side_by_side(networks)
+
+
+def test_an_averaged_model_file_stores_its_zeros_in_a_few_bytes(tmp_path, small_mnist):
+    nets = [random_mlp((784, 256, 256, 10), seed=s) for s in range(3)]
+    one = save_model(tmp_path / "one.npz", nets[0], {"name": "one"})
+    three = save_model(tmp_path / "three.npz", side_by_side(nets), {"name": "three"})
+    # Three networks' weights, and a 768x768 layer two thirds zeros, which take no room.
+    assert three.stat().st_size < 3.2 * one.stat().st_size
+    assert one.stat().st_size > sum(w.nbytes for w in nets[0].weights)  # not compressed
+    images = small_mnist.x_test[:20]
+    assert np.array_equal(
+        load_model(three).network.predict_proba(images),
+        side_by_side(nets).predict_proba(images),
+    )
+
+
+def test_the_command_line_averages_models_and_records_each_one(tmp_path):
+    paths = []
+    for seed in (1, 2):
+        path = tmp_path / f"m{seed}.npz"
+        save_model(path, random_mlp(seed=seed), {"name": path.stem, "command": f"seed {seed}"})
+        paths.append(str(path))
+    out = tmp_path / "both.npz"
+    done = cli("average", *paths, "--out", str(out), "--data", str(SMALL_MNIST))
+    assert done.returncode == 0, done.stderr
+    assert "the average of 2 networks" in done.stdout
+    meta = load_model(out).metadata
+    assert meta["layers"] == [784, 64, 32, 10]
+    assert meta["command"].startswith("python -m mnist_core average ")
+    assert [m["command"] for m in meta["members"]] == ["seed 1", "seed 2"]
+    assert 0 <= meta["metrics"]["test_accuracy"] <= 1
+
+    again = cli("average", *paths, "--out", str(out), "--data", str(SMALL_MNIST))
+    assert again.returncode == 1 and "already exists" in again.stderr
+    linear = tmp_path / "linear.npz"
+    save_model(linear, random_mlp(output="linear"), {"name": "linear"})
+    mixed = cli("average", paths[0], str(linear), "--out", str(tmp_path / "x.npz"))
+    assert mixed.returncode == 1 and "Traceback" not in mixed.stderr
+    assert mixed.stderr.strip().splitlines() == [
+        "error: a softmax-output network cannot be averaged with a linear-output one"
+    ]
