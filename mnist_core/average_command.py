@@ -11,7 +11,7 @@ import argparse
 import shlex
 from pathlib import Path
 
-from mnist_core.serving.averaging import side_by_side
+from mnist_core.serving.averaging import AveragingError, side_by_side
 from mnist_core.serving.evaluation import evaluate
 from mnist_core.serving.model_files import (
     SUFFIX,
@@ -33,51 +33,85 @@ def add_average_command(commands: argparse._SubParsersAction) -> None:
 
 
 def run_average(args: argparse.Namespace, argv: list[str]) -> int:
+    """Average the files into one model, score it, save it; a bad input is one line."""
     out = Path(args.out)
     if out.suffix != SUFFIX:
         raise ModelFileError(f"--out must end in {SUFFIX}: {out}")
     if out.exists() and not args.force:
         raise FileExistsError(f"{out} already exists; add --force to replace it")
     members = [(Path(path), load_model(path)) for path in args.models]
+    for path, saved in members:
+        if _members_of(saved.metadata) > 1:
+            raise AveragingError(
+                f"{path.name} is already an average of {_members_of(saved.metadata)} "
+                "networks: average their own files instead, so that each counts the same"
+            )
     network = side_by_side([saved.network for _, saved in members])
     data = load_mnist(args.data)
     result = evaluate(network, data.x_test, data.y_test)
-    first = members[0][1].metadata
+    records = [_member_record(path, saved) for path, saved in members]
+    presets = {record["preset"] for record in records}
     metadata = {
         "name": out.stem,
-        "preset": first.get("preset"),
+        "preset": presets.pop() if len(presets) == 1 else None,
         "command": "python -m mnist_core " + shlex.join(argv),
-        "config": first.get("config"),
+        "config": _shared_config(records, network.layer_sizes),
         "status": "finished",
         "data_source": data.source,
-        "metrics": {**result.to_dict(), "train_seconds": _total_seconds(members)},
-        "members": [_member_record(path, saved) for path, saved in members],
+        "metrics": {**result.to_dict(), "train_seconds": _total_seconds(records)},
+        "members": records,
     }
     save_model(out, network, metadata, args.force)
     print(f"wrote {out}: the average of {len(members)} networks")
-    for path, saved in members:
-        accuracy = saved.metadata.get("metrics", {}).get("test_accuracy")
+    for record in records:
+        accuracy = record["test_accuracy"]
         known = f"{accuracy:.2%}" if isinstance(accuracy, float) else "unknown"
-        print(f"  {path.name}: test accuracy {known}")
+        print(f"  {record['file']}: test accuracy {known}")
     print(f"averaged: test accuracy {result.accuracy:.2%} on {len(data.y_test)} images")
     return 0
 
 
+def _members_of(metadata: dict) -> int:
+    members = metadata.get("members")
+    return len(members) if isinstance(members, list) else 1
+
+
+def _mapping(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
 def _member_record(path: Path, saved: SavedModel) -> dict:
     meta = saved.metadata
-    metrics = meta.get("metrics") if isinstance(meta.get("metrics"), dict) else {}
+    metrics = _mapping(meta.get("metrics"))
     return {
         "file": path.name,
         "layers": list(saved.network.layer_sizes),
+        "preset": meta.get("preset") if isinstance(meta.get("preset"), str) else None,
         "command": meta.get("command"),
-        "test_accuracy": metrics.get("test_accuracy"),
+        "config": meta.get("config") if isinstance(meta.get("config"), dict) else None,
+        "test_accuracy": _number(metrics.get("test_accuracy")),
+        "train_seconds": _number(metrics.get("train_seconds")),
         "sha256": meta.get("sha256"),
     }
 
 
-def _total_seconds(members: list[tuple[Path, SavedModel]]) -> float | None:
-    """How long all the networks took to train, when every one of them says."""
-    seconds = [m.metadata.get("metrics", {}).get("train_seconds") for _, m in members]
-    if not all(isinstance(s, int | float) for s in seconds):
+def _shared_config(records: list[dict], sizes: tuple[int, ...]) -> dict | None:
+    """The networks' training settings when they differ only in their seed, with the hidden
+    widths of the whole model (what the pages show as its layers); else None."""
+    configs = [record["config"] for record in records]
+    if any(config is None for config in configs):
         return None
-    return round(float(sum(seconds)), 2)
+    unseeded = [{k: v for k, v in config.items() if k != "seed"} for config in configs]
+    if any(config != unseeded[0] for config in unseeded):
+        return None
+    return {**unseeded[0], "hidden": list(sizes[1:-1])}
+
+
+def _total_seconds(records: list[dict]) -> float | None:
+    """How long all the networks took to train, when every one of them says."""
+    seconds = [record["train_seconds"] for record in records]
+    return None if None in seconds else round(sum(seconds), 2)

@@ -13,6 +13,7 @@ from mnist_core.presentation.pictures import enlarge, weight_image
 from mnist_core.serving import reading as rd
 from mnist_core.serving.drawings import DrawingRefused, canvas_pixels
 from mnist_core.serving.model_files import ModelFileError
+from mnist_core.serving.network import MLP
 from mnist_core.serving.shape import SCRIBBLE, SEVERAL, TOO_SMALL
 from mnist_core.storage.database import StorageError
 from mnist_core.storage.drawings import NewDrawing
@@ -198,7 +199,7 @@ def describe(reading: rd.Reading) -> None:
     )
 
 
-def inside(reading: rd.Reading, network, members: int) -> None:
+def inside(reading: rd.Reading, network: MLP, members: int) -> None:
     """What each layer's units did with this drawing, and what the busiest ones look for."""
     if reading.probabilities is None:
         st.write("Draw a digit to see what happens inside the network.")
@@ -479,7 +480,7 @@ def show_answer(
         )
 
 
-def show_details(reading: rd.Reading, network, members: int) -> None:
+def show_details(reading: rd.Reading, network: MLP | None, members: int) -> None:
     """Below the canvas and answer: the ten probabilities, the 28x28 input, a look inside."""
     chart_col, image_col = st.columns([3, 2])
     chart_col.vega_lite_chart(

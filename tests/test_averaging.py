@@ -47,6 +47,10 @@ def test_linear_networks_and_networks_without_hidden_layers_average_their_output
         ([random_mlp()], "at least two networks"),
         ([random_mlp(), random_mlp(output="linear")], "cannot be averaged with a linear"),
         ([random_mlp(), random_mlp((784, 32, 10))], "784-32-16-10 and 784-32-10"),
+        # Beyond what the app loads or starts from: refused before anything is built.
+        ([random_mlp((784, 2100, 10))] * 2, "784-4200-10, wider than the 4,096 units"),
+        ([random_mlp((784, 1800, 1800, 10))] * 3, "784-5400-5400-10"),
+        ([random_mlp((784, 2048, 2048, 10))] * 2, "20,037,642 weights, more than"),
     ],
 )
 def test_networks_that_cannot_be_averaged_are_refused(networks, expected):
@@ -88,8 +92,40 @@ def test_the_command_line_averages_models_and_records_each_one(tmp_path):
     assert again.returncode == 1 and "already exists" in again.stderr
     linear = tmp_path / "linear.npz"
     save_model(linear, random_mlp(output="linear"), {"name": "linear"})
-    mixed = cli("average", paths[0], str(linear), "--out", str(tmp_path / "x.npz"))
-    assert mixed.returncode == 1 and "Traceback" not in mixed.stderr
-    assert mixed.stderr.strip().splitlines() == [
-        "error: a softmax-output network cannot be averaged with a linear-output one"
-    ]
+    assert meta["config"] is None  # the files say nothing of how they were trained
+    assert [m["train_seconds"] for m in meta["members"]] == [None, None]
+
+    def refused(*args):
+        done = cli("average", *args)
+        assert done.returncode != 0 and "Traceback" not in done.stderr
+        [line] = done.stderr.strip().splitlines()
+        return line
+
+    mixed = refused(paths[0], str(linear), "--out", str(tmp_path / "x.npz"))
+    assert mixed == "error: a softmax-output network cannot be averaged with a linear-output one"
+    assert "already an average of 2 networks" in refused(
+        str(out), paths[0], "--out", str(tmp_path / "y.npz")
+    )
+    assert "--out must end in .npz" in refused(*paths, "--out", str(tmp_path / "z.txt"))
+    assert "no model file" in refused(
+        paths[0], str(tmp_path / "gone.npz"), "--out", str(tmp_path / "w.npz")
+    )
+    assert not any(tmp_path.glob("[xyzw].*"))
+
+
+def test_the_average_records_shared_settings_and_survives_odd_metadata(tmp_path):
+    settings = {"hidden": [32, 16], "epochs": 3, "optimizer": "adam"}
+    paths = []
+    for seed, metrics in ((1, {"test_accuracy": 0.5, "train_seconds": 2}), (2, None)):
+        path = tmp_path / f"m{seed}.npz"
+        meta = {"config": {**settings, "seed": seed}, "metrics": metrics, "preset": "p"}
+        save_model(path, random_mlp(seed=seed), meta)
+        paths.append(str(path))
+    out = tmp_path / "both.npz"
+    done = cli("average", *paths, "--out", str(out), "--data", str(SMALL_MNIST))
+    assert done.returncode == 0, done.stderr
+    assert "m2.npz: test accuracy unknown" in done.stdout
+    meta = load_model(out).metadata
+    assert meta["preset"] == "p"
+    assert meta["config"] == {"hidden": [64, 32], "epochs": 3, "optimizer": "adam"}
+    assert meta["metrics"]["train_seconds"] is None  # one network does not say

@@ -297,3 +297,34 @@ def test_save_model_for_picker_listing(tmp_path):
     save_model(tmp_path / "x.npz", random_mlp(), {"name": "x", "metrics": {"test_accuracy": 0.5}})
     choices = model_menu(tmp_path, []).choices
     assert choices[1].label.startswith("x (50.0%")
+
+
+def test_the_class_score_is_read_again_only_when_drawings_labels_or_model_change(
+    small_mnist, monkeypatch
+):
+    from mnist_core.presentation import class_wall
+    from mnist_core.storage.drawings import Collection
+    from tests.test_network import random_mlp
+
+    reads = []
+    monkeypatch.setattr(class_wall, "evaluate", lambda *args: reads.append(args) or evaluate(*args))
+    cache = class_wall.ScoreCache(size=2)
+    images = (small_mnist.x_test[:6].reshape(-1, 28, 28) * 255).astype(np.uint8)
+    labels = small_mnist.y_test[:6].astype(np.uint8)
+
+    def collection(n, relabel=False, redrawn=False):
+        kept, pixels = labels[:n].copy(), images[:n].copy()
+        if relabel:
+            kept[0] = (kept[0] + 1) % 10
+        if redrawn:  # taken back and drawn again: SQLite may give the new row the same id
+            pixels[-1] = images[-1]
+        return Collection(np.arange(n), pixels, kept, np.full(n, -1, np.int16))
+
+    a, b = random_mlp(seed=1), random_mlp(seed=2)
+    first = cache.get(a, collection(5))
+    assert cache.get(a, collection(5)) is first and len(reads) == 1
+    assert cache.get(a, collection(6)).confusion.sum() == 6  # a new drawing
+    assert cache.get(a, collection(6, relabel=True)) is not None  # a label changed
+    assert cache.get(a, collection(5, redrawn=True)) is not first  # the same ids redrawn
+    assert cache.get(b, collection(6)) is not None  # another model
+    assert len(reads) == 5

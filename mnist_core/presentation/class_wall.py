@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
+import threading
+import weakref
+from collections import OrderedDict
 
 import numpy as np
 
@@ -20,8 +24,46 @@ def score(network: MLP, collection: Collection) -> Evaluation | None:
     """The model's reading of every kept drawing, now; None when there are none."""
     if not len(collection):
         return None
-    images = collection.images.reshape(len(collection), -1).astype(np.float32) / 255.0
-    return evaluate(network, images, collection.labels)
+    return _SCORES.get(network, collection)
+
+
+class ScoreCache:
+    """The last few scores. The Class page refreshes every two seconds on every projector
+    that shows it; reading 2,000 drawings with the bundled model (three networks side by
+    side) takes about half a second, so they are read again only when the drawings (their
+    pixels and labels) or the model changed. Networks are held weakly: an old training
+    snapshot is not kept alive by its score."""
+
+    def __init__(self, size: int = 4) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[int, bytes], tuple[weakref.ref, Evaluation]] = (
+            OrderedDict()
+        )
+        self._lock = threading.Lock()
+
+    def get(self, network: MLP, collection: Collection) -> Evaluation:
+        """The network's score on the collection, read again only if not kept here."""
+        digest = hashlib.sha256()
+        for array in (collection.ids, collection.labels, collection.images):
+            digest.update(np.ascontiguousarray(array).tobytes())
+        key = (id(network), digest.digest())
+        with self._lock:
+            kept = self._entries.get(key)
+            # An id is reused once its network is gone: the weak reference tells them apart.
+            if kept is not None and kept[0]() is network:
+                self._entries.move_to_end(key)
+                return kept[1]
+        images = collection.images.reshape(len(collection), -1).astype(np.float32) / 255.0
+        evaluation = evaluate(network, images, collection.labels)
+        with self._lock:
+            self._entries[key] = (weakref.ref(network), evaluation)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return evaluation
+
+
+_SCORES = ScoreCache()
 
 
 def per_digit_rows(evaluation: Evaluation | None) -> list[dict]:

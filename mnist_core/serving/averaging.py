@@ -11,8 +11,11 @@ Keras and shown like any other MLP.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
-from scipy.linalg import block_diag
+
+from mnist_core.config import MAX_LAYER_WIDTH, MAX_PARAMETERS
 
 from .network import MLP
 
@@ -38,6 +41,7 @@ def side_by_side(networks: list[MLP]) -> MLP:
                 f"{'-'.join(map(str, first.layer_sizes))} and "
                 f"{'-'.join(map(str, other.layer_sizes))}"
             )
+    _check_size(combined_sizes(networks))
     count = len(networks)
     last = len(first.weights) - 1
     weights, biases = [], []
@@ -49,10 +53,42 @@ def side_by_side(networks: list[MLP]) -> MLP:
             weights.append(np.mean(layer_w, 0) if i == 0 else np.vstack(layer_w) / count)
             biases.append(np.mean(layer_b, axis=0))
         else:
-            weights.append(np.hstack(layer_w) if i == 0 else block_diag(*layer_w))
+            weights.append(np.hstack(layer_w) if i == 0 else _block_diagonal(layer_w))
             biases.append(np.concatenate(layer_b))
     return MLP(
         tuple(w.astype(np.float32) for w in weights),
         tuple(b.astype(np.float32) for b in biases),
         first.output,
     )
+
+
+def combined_sizes(networks: list[MLP]) -> tuple[int, ...]:
+    """The layer sizes of the networks side by side: each hidden layer's widths added up."""
+    hidden = zip(*(n.layer_sizes[1:-1] for n in networks))
+    return (networks[0].layer_sizes[0], *(sum(widths) for widths in hidden), 10)
+
+
+def _check_size(sizes: tuple[int, ...]) -> None:
+    """Refuse, before building it, a model the app would refuse to load or start from."""
+    shown = "-".join(map(str, sizes))
+    if max(sizes[1:-1], default=0) > MAX_LAYER_WIDTH:
+        raise AveragingError(
+            f"side by side they make {shown}, wider than the {MAX_LAYER_WIDTH:,} units a "
+            "layer may have: average fewer or narrower networks"
+        )
+    weights = sum(a * b + b for a, b in itertools.pairwise(sizes))
+    if weights > MAX_PARAMETERS:
+        raise AveragingError(
+            f"side by side they make {shown}, {weights:,} weights, more than the "
+            f"{MAX_PARAMETERS:,} Digit Lab reads: average fewer or narrower networks"
+        )
+
+
+def _block_diagonal(blocks: list[np.ndarray]) -> np.ndarray:
+    rows, cols = sum(b.shape[0] for b in blocks), sum(b.shape[1] for b in blocks)
+    out = np.zeros((rows, cols), np.float32)
+    r = c = 0
+    for block in blocks:
+        out[r : r + block.shape[0], c : c + block.shape[1]] = block
+        r, c = r + block.shape[0], c + block.shape[1]
+    return out
