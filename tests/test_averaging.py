@@ -72,16 +72,23 @@ def test_an_averaged_model_file_stores_its_zeros_in_a_few_bytes(tmp_path, small_
     )
 
 
-def test_the_command_line_averages_models_and_records_each_one(tmp_path):
+def averaged(tmp_path, metadata: dict[int, dict]):
+    """Two random networks saved with this metadata (by seed), averaged by the command
+    line: the input paths, the output path, and what the command printed."""
     paths = []
-    for seed in (1, 2):
+    for seed, meta in metadata.items():
         path = tmp_path / f"m{seed}.npz"
-        save_model(path, random_mlp(seed=seed), {"name": path.stem, "command": f"seed {seed}"})
+        save_model(path, random_mlp(seed=seed), meta)
         paths.append(str(path))
     out = tmp_path / "both.npz"
     done = cli("average", *paths, "--out", str(out), "--data", str(SMALL_MNIST))
     assert done.returncode == 0, done.stderr
-    assert "the average of 2 networks" in done.stdout
+    return paths, out, done.stdout
+
+
+def test_the_command_line_averages_models_and_records_each_one(tmp_path):
+    paths, out, printed = averaged(tmp_path, {s: {"command": f"seed {s}"} for s in (1, 2)})
+    assert "the average of 2 networks" in printed
     meta = load_model(out).metadata
     assert meta["layers"] == [784, 64, 32, 10]
     assert meta["command"].startswith("python -m mnist_core average ")
@@ -115,16 +122,15 @@ def test_the_command_line_averages_models_and_records_each_one(tmp_path):
 
 def test_the_average_records_shared_settings_and_survives_odd_metadata(tmp_path):
     settings = {"hidden": [32, 16], "epochs": 3, "optimizer": "adam"}
-    paths = []
-    for seed, metrics in ((1, {"test_accuracy": 0.5, "train_seconds": 2}), (2, None)):
-        path = tmp_path / f"m{seed}.npz"
-        meta = {"config": {**settings, "seed": seed}, "metrics": metrics, "preset": "p"}
-        save_model(path, random_mlp(seed=seed), meta)
-        paths.append(str(path))
-    out = tmp_path / "both.npz"
-    done = cli("average", *paths, "--out", str(out), "--data", str(SMALL_MNIST))
-    assert done.returncode == 0, done.stderr
-    assert "m2.npz: test accuracy unknown" in done.stdout
+    metrics = {1: {"test_accuracy": 0.5, "train_seconds": 2}, 2: None}
+    _, out, printed = averaged(
+        tmp_path,
+        {
+            s: {"config": {**settings, "seed": s}, "metrics": m, "preset": "p"}
+            for s, m in metrics.items()
+        },
+    )
+    assert "m2.npz: test accuracy unknown" in printed
     meta = load_model(out).metadata
     assert meta["preset"] == "p"
     assert meta["config"] == {"hidden": [64, 32], "epochs": 3, "optimizer": "adam"}
