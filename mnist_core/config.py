@@ -31,6 +31,12 @@ class ConfigError(ValueError):
     """A setting that cannot work; the message says which and why."""
 
 
+def parameter_count(sizes: tuple[int, ...] | list[int]) -> int:
+    """Weights and biases of a dense network with these layer sizes: what every size limit
+    (training settings, model files, averaged networks) counts."""
+    return sum(a * b + b for a, b in itertools.pairwise(sizes))
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     hidden: tuple[int, ...] = (512,)  # widths of the hidden (ReLU) layers, input to output
@@ -56,8 +62,7 @@ class TrainConfig:
 
     @property
     def parameter_count(self) -> int:
-        sizes = self.layer_sizes
-        return sum(a * b + b for a, b in itertools.pairwise(sizes))
+        return parameter_count(self.layer_sizes)
 
     def validate(self, train_size: int | None = None) -> TrainConfig:
         """Refuse settings that cannot work, before any process or data is touched."""

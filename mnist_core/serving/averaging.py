@@ -11,11 +11,9 @@ Keras and shown like any other MLP.
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 
-from mnist_core.config import MAX_LAYER_WIDTH, MAX_PARAMETERS
+from mnist_core.config import MAX_LAYER_WIDTH, MAX_PARAMETERS, parameter_count
 
 from .network import MLP
 
@@ -65,7 +63,8 @@ def side_by_side(networks: list[MLP]) -> MLP:
 def combined_sizes(networks: list[MLP]) -> tuple[int, ...]:
     """The layer sizes of the networks side by side: each hidden layer's widths added up."""
     hidden = zip(*(n.layer_sizes[1:-1] for n in networks))
-    return (networks[0].layer_sizes[0], *(sum(widths) for widths in hidden), 10)
+    first = networks[0].layer_sizes
+    return (first[0], *(sum(widths) for widths in hidden), first[-1])
 
 
 def _check_size(sizes: tuple[int, ...]) -> None:
@@ -76,7 +75,7 @@ def _check_size(sizes: tuple[int, ...]) -> None:
             f"side by side they make {shown}, wider than the {MAX_LAYER_WIDTH:,} units a "
             "layer may have: average fewer or narrower networks"
         )
-    weights = sum(a * b + b for a, b in itertools.pairwise(sizes))
+    weights = parameter_count(sizes)
     if weights > MAX_PARAMETERS:
         raise AveragingError(
             f"side by side they make {shown}, {weights:,} weights, more than the "

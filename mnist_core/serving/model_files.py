@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import itertools
 import json
 import math
 import os
@@ -26,7 +25,13 @@ from pathlib import Path
 
 import numpy as np
 
-from mnist_core.config import INPUT_SIZE, MAX_HIDDEN_LAYERS, MAX_PARAMETERS, NUM_CLASSES
+from mnist_core.config import (
+    INPUT_SIZE,
+    MAX_HIDDEN_LAYERS,
+    MAX_PARAMETERS,
+    NUM_CLASSES,
+    parameter_count,
+)
 
 from .network import MLP
 
@@ -254,7 +259,7 @@ def _check_layers(layers: object, path: Path) -> None:
         and layers[-1] == NUM_CLASSES
     ):
         raise ModelFileError(f"{path.name} has no valid layer list in its metadata")
-    weights = sum(a * b + b for a, b in itertools.pairwise(layers))
+    weights = parameter_count(layers)
     if weights > MAX_PARAMETERS:
         raise ModelFileError(
             f"{path.name} says it holds {weights:,} weights; Digit Lab reads networks of up "
