@@ -20,6 +20,7 @@ from mnist_core.serving.model_files import (
     load_model,
     save_model,
 )
+from mnist_core.serving.model_listing import model_info
 from mnist_core.training.mnist import load_mnist
 
 
@@ -41,10 +42,10 @@ def run_average(args: argparse.Namespace, argv: list[str]) -> int:
         raise FileExistsError(f"{out} already exists; add --force to replace it")
     members = [(Path(path), load_model(path)) for path in args.models]
     for path, saved in members:
-        if _members_of(saved.metadata) > 1:
+        if (count := model_info(path, saved.metadata).members) > 1:
             raise AveragingError(
-                f"{path.name} is already an average of {_members_of(saved.metadata)} "
-                "networks: average their own files instead, so that each counts the same"
+                f"{path.name} is already an average of {count} networks: average their own "
+                "files instead, so that each counts the same"
             )
     network = side_by_side([saved.network for _, saved in members])
     data = load_mnist(args.data)
@@ -71,31 +72,18 @@ def run_average(args: argparse.Namespace, argv: list[str]) -> int:
     return 0
 
 
-def _members_of(metadata: dict) -> int:
-    members = metadata.get("members")
-    return len(members) if isinstance(members, list) else 1
-
-
-def _mapping(value: object) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _number(value: object) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
 def _member_record(path: Path, saved: SavedModel) -> dict:
-    meta = saved.metadata
-    metrics = _mapping(meta.get("metrics"))
+    info = model_info(path, saved.metadata)  # every field checked, an odd one None
+    preset = saved.metadata.get("preset")
     return {
         "file": path.name,
-        "layers": list(saved.network.layer_sizes),
-        "preset": meta.get("preset") if isinstance(meta.get("preset"), str) else None,
-        "command": meta.get("command"),
-        "config": meta.get("config") if isinstance(meta.get("config"), dict) else None,
-        "test_accuracy": _number(metrics.get("test_accuracy")),
-        "train_seconds": _number(metrics.get("train_seconds")),
-        "sha256": meta.get("sha256"),
+        "layers": list(info.layer_sizes),
+        "preset": preset if isinstance(preset, str) else None,
+        "command": saved.metadata.get("command"),
+        "config": info.config or None,
+        "test_accuracy": info.test_accuracy,
+        "train_seconds": info.train_seconds,
+        "sha256": saved.metadata.get("sha256"),
     }
 
 
