@@ -12,7 +12,6 @@ from pathlib import Path
 
 import streamlit as st
 
-from mnist_core.locations import database_url, models_dir
 from mnist_core.presentation.model_picker import BUNDLED_KEY, ModelChoice, model_menu
 from mnist_core.roles import CodeAttempts, Visitor, configured_code, teacher_by_address
 from mnist_core.runs.registry import TrainingRegistry
@@ -20,6 +19,7 @@ from mnist_core.serving.model_files import ModelFileError, load_model
 from mnist_core.serving.network import MLP
 from mnist_core.storage.database import open_database
 from mnist_core.storage.drawings import ClassDrawings
+from mnist_core.storage.locations import database_url, models_dir
 
 APP_RAN = "_digit_lab_app_ran"
 SESSION_ID = "_digit_lab_session"

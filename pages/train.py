@@ -18,7 +18,6 @@ from mnist_core.config import (
     parse_hidden,
 )
 from mnist_core.dataset import ClassSet, available_locally
-from mnist_core.locations import models_dir
 from mnist_core.presentation.charts import (
     accuracy_frame,
     accuracy_spec,
@@ -57,6 +56,7 @@ from mnist_core.serving.model_listing import list_models
 from mnist_core.serving.model_names import MAX_NAME_LENGTH, clean_model_name
 from mnist_core.serving.network import MLP
 from mnist_core.storage.database import StorageError
+from mnist_core.storage.locations import models_dir
 from pages import class_store, network_for, registry, through_app, visitor
 
 through_app()

@@ -9,7 +9,7 @@ from mnist_core.serving.model_files import ModelFileError, load_model, model_byt
 from mnist_core.serving.network import MLP
 
 keras = pytest.importorskip("keras")
-from mnist_core.cli import main  # noqa: E402
+from mnist_core.commands.main import main  # noqa: E402
 from mnist_core.runs.keras_download import keras_file_bytes  # noqa: E402
 from mnist_core.training.keras_files import export_keras, import_keras  # noqa: E402
 

@@ -11,7 +11,7 @@ from mnist_core.config import TrainConfig
 tf = pytest.importorskip("tensorflow")
 from tensorflow.core.util.event_pb2 import Event  # noqa: E402
 
-from mnist_core.cli import main  # noqa: E402
+from mnist_core.commands.main import main  # noqa: E402
 from mnist_core.training.train import train  # noqa: E402
 
 SMALL = TrainConfig(hidden=(64,), epochs=2, batch_size=64, report_every=5)

@@ -27,12 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from mnist_core.config import TrainConfig
-from mnist_core.locations import data_dir
 from mnist_core.roles import Visitor, may_start, may_stop, require_teacher
 from mnist_core.serving.evaluation import Mistakes
 from mnist_core.serving.model_files import SUFFIX, save_model
 from mnist_core.serving.network import MLP
 from mnist_core.storage.database import StorageError, open_database
+from mnist_core.storage.locations import data_dir
 from mnist_core.storage.runs import RunRecords
 
 from .endings import killed_message, unreadable_message

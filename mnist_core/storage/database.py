@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
-from mnist_core.locations import database_url
+from mnist_core.storage.locations import database_url
 
 SCHEMA_VERSION = 2  # 1: the class's drawings; 2: training runs
 BUSY_TIMEOUT_SECONDS = 10  # how long a writer waits for another before giving up

@@ -16,8 +16,19 @@ from typing import NoReturn, TextIO
 
 import numpy as np
 
-from mnist_core.average_command import add_average_command, run_average
-from mnist_core.class_commands import add_class_commands, run_class
+from mnist_core.commands.average import add_average_command, run_average
+from mnist_core.commands.classroom import add_class_commands, run_class
+from mnist_core.config import (
+    ENGINE_NAMES,
+    INITS,
+    LOSSES,
+    OPTIMIZER_NAMES,
+    OUTPUTS,
+    ConfigError,
+    parse_hidden,
+)
+from mnist_core.dataset import ClassSet, DataError, load_class_file
+from mnist_core.presets import PRESETS, preset_config
 from mnist_core.runs.events import BatchEnd, EpochEnd, Event, RunStarted
 from mnist_core.serving.averaging import AveragingError
 from mnist_core.serving.drawings import DrawingRefused, check_pixels, too_many_pixels
@@ -34,10 +45,6 @@ from mnist_core.storage.database import StorageError, open_database
 from mnist_core.storage.drawings import ClassDrawings
 from mnist_core.storage.export import ExportError
 from mnist_core.training.mnist import load_mnist
-
-from .config import ENGINE_NAMES, INITS, LOSSES, OPTIMIZER_NAMES, OUTPUTS, ConfigError, parse_hidden
-from .dataset import ClassSet, DataError, load_class_file
-from .presets import PRESETS, preset_config
 
 LOSS_EVERY = 100  # steps between printed losses, as the reference programs did
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 ENV_MODELS_DIR = "DIGITLAB_MODELS_DIR"
-DEFAULT_MODELS_DIR = Path(__file__).resolve().parent.parent / "saved_models"
+DEFAULT_MODELS_DIR = Path(__file__).resolve().parents[2] / "saved_models"
 
 
 def models_dir() -> Path:
@@ -16,7 +16,7 @@ def models_dir() -> Path:
 
 ENV_DATA_DIR = "DIGITLAB_DATA_DIR"
 ENV_DATABASE_URL = "DIGITLAB_DATABASE_URL"
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 DATABASE_FILE = "digitlab.db"
 
 
