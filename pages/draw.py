@@ -9,9 +9,10 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from mnist_core.presentation.charts import activation_heatmap, probability_frame, probability_spec
-from mnist_core.presentation.pictures import enlarge, weight_image
+from mnist_core.presentation.pictures import enlarge, signed_image, weight_image
 from mnist_core.serving import reading as rd
 from mnist_core.serving.drawings import DrawingRefused, canvas_pixels
+from mnist_core.serving.explain import explain
 from mnist_core.serving.model_files import ModelFileError
 from mnist_core.serving.network import MLP
 from mnist_core.serving.shape import SCRIBBLE, SEVERAL, TOO_SMALL
@@ -73,11 +74,13 @@ PAGE_STYLE = """<style>
   [data-testid=stBidiComponentIsolated] { zoom: 1.5; }
   [data-testid=stColumn]:has(.st-key-prediction) { zoom: 1.25; }
   [data-testid=stColumn]:has([data-testid=stBidiComponentIsolated]) { min-width: 424px; }
+  .st-key-why { zoom: 1.25; }
 }
 @media (min-width: 1800px) and (min-height: 1000px) {
   [data-testid=stBidiComponentIsolated] { zoom: 1.9; }
   [data-testid=stColumn]:has(.st-key-prediction) { zoom: 1.5; }
   [data-testid=stColumn]:has([data-testid=stBidiComponentIsolated]) { min-width: 536px; }
+  .st-key-why { zoom: 1.5; }
 }
 /* Big buttons a finger can find, always shown. */
 .st-key-canvas-tools button { min-height: 3rem; padding: 0 1.25rem; }
@@ -242,6 +245,43 @@ def inside(reading: rd.Reading, network: MLP, members: int) -> None:
             weight_image(network.weights[0][:, unit]),
             caption=f"Unit {unit}: fires {first[unit]:.1f}",
         )
+
+
+WHY_HELP = (
+    "Each dot's colour is its brightness times how much the network's score for the digit "
+    "(its output before the softmax) rises as that dot gets brighter: the gradient of the "
+    "score with respect to the input, times the input. For a network of ReLU layers this is "
+    "exact: the dots' values add up to the score, less a constant the biases give. The right "
+    "picture does the same for the answer's score minus the runner-up's. Each picture has "
+    "its own scale, the same for red and blue."
+)
+WHY_WIDTH = 170  # two pictures side by side on a 390 px phone
+
+
+def why(reading: rd.Reading, network: MLP) -> None:
+    """Which pixels made the network give its answer, and which decide it over the
+    runner-up: gradient times input, exact for a ReLU network (serving/explain.py)."""
+    with st.container(key="why"):
+        if reading.verdict not in (rd.CONFIDENT, rd.UNSURE) or reading.pixels is None:
+            st.write("Draw a digit to see why the network gives its answer.")
+            return
+        reason = explain(network, reading.pixels)
+        answer, other = reason.answer, reason.runner_up
+        st.markdown(
+            f"Red dots pushed the network towards **{answer}**, blue dots pushed it away; "
+            "the stronger the colour, the stronger the push."
+        )
+        with st.container(horizontal=True):
+            st.image(
+                signed_image(reason.towards, scale=10),
+                caption=f"Why {answer}",
+                width=WHY_WIDTH,
+            )
+            st.image(
+                signed_image(reason.versus, scale=10),
+                caption=f"Why {answer} and not {other}: red for {answer}, blue for {other}",
+                width=WHY_WIDTH,
+            )
 
 
 def label_area(reading: rd.Reading, drawing: np.ndarray | None) -> None:
@@ -481,7 +521,11 @@ def show_answer(
 
 
 def show_details(reading: rd.Reading, network: MLP | None, members: int) -> None:
-    """Below the canvas and answer: the ten probabilities, the 28x28 input, a look inside."""
+    """Below the canvas and answer: why this answer, the ten probabilities, the 28x28 input,
+    a look inside."""
+    # Worked out only while switched on: switched off, it costs a stroke nothing.
+    if st.toggle("Why this answer?", key="why-open", help=WHY_HELP) and network is not None:
+        why(reading, network)
     chart_col, image_col = st.columns([3, 2])
     chart_col.vega_lite_chart(
         probability_frame(reading.probabilities), PROBABILITY_SPEC, width="stretch"

@@ -182,3 +182,19 @@ def test_two_quick_undos_take_back_two_lines_and_a_new_brush_after_undo_is_blank
     page.keyboard.press("ArrowRight")  # a new brush after an Undo: a new, blank drawing
     page.wait_for_function(BLANK)
     page.wait_for_function(f"() => ({INK_ON_CANVAS})() === 0")
+
+
+def test_why_this_answer_opens_under_the_answer_and_shows_both_maps(page):
+    draw(page, DIGITS[7])
+    assert wait_for_digit(page) == 7
+    assert page.locator(".st-key-why").count() == 0  # off until asked: nothing computed
+    page.get_by_text("Why this answer?").click()
+    why = page.locator(".st-key-why")
+    why.locator("[data-testid=stImage]").nth(1).wait_for()
+    text = why.inner_text()
+    assert "Red dots pushed the network towards 7" in text
+    assert re.search(r"Why 7 and not \d", text)
+    assert why.bounding_box()["y"] > page.locator(".st-key-prediction").bounding_box()["y"]
+    clear(page)  # a blank canvas: the maps go with the reading
+    why.get_by_text("Draw a digit to see why").wait_for()
+    assert why.locator("[data-testid=stImage]").count() == 0

@@ -94,3 +94,14 @@ def test_the_page_never_loads_tensorflow():
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert out.stdout.split() == ["False", "False"], out.stderr[-2000:]
+
+
+def test_why_this_answer_is_a_switch_that_is_off_until_asked():
+    at = draw_page()
+    switch = at.toggle(key="why-open")
+    assert switch.label == "Why this answer?" and switch.value is False
+    assert "gradient of the score with respect to the input" in switch.help
+    assert not any("see why" in m.value for m in at.markdown)
+    switch.set_value(True).run()
+    assert not at.exception
+    assert any("Draw a digit to see why" in m.value for m in at.markdown)

@@ -21,11 +21,23 @@ def enlarge(pixels: np.ndarray, scale: int = 10, grid: bool = True) -> np.ndarra
 
 def weight_image(weights: np.ndarray, scale: int = 4) -> np.ndarray:
     """One hidden unit's 784 input weights as a 28x28 picture: red excites, blue inhibits."""
-    w = np.asarray(weights, np.float32).reshape(28, 28)
-    peak = float(np.abs(w).max()) or 1.0
-    v = w / peak
+    return signed_image(weights, scale, grid=False)
+
+
+def signed_image(values: np.ndarray, scale: int = 8, grid: bool = True) -> np.ndarray:
+    """784 signed values as a 28x28 uint8 RGB picture: red for positive, blue for negative,
+    white at zero, the strongest either way at full colour (one symmetric scale), each
+    value a square of scale x scale pixels (with faint grid lines, so single pixels show)."""
+    v = np.nan_to_num(np.asarray(values, np.float32).reshape(28, 28), posinf=0, neginf=0)
+    peak = float(np.abs(v).max()) or 1.0
+    v = v / peak
     red = np.clip(v, 0, 1)
     blue = np.clip(-v, 0, 1)
     rgb = np.stack([1 - blue, 1 - red - blue, 1 - red], axis=2)  # white at zero
-    big = np.kron(np.clip(rgb, 0, 1), np.ones((scale, scale, 1), np.float32))
-    return (big * 255).astype(np.uint8)
+    big = (np.kron(np.clip(rgb, 0, 1), np.ones((scale, scale, 1), np.float32)) * 255).astype(
+        np.uint8
+    )
+    if grid and scale >= 4:
+        big[::scale, :, :] = (225, 228, 232)
+        big[:, ::scale, :] = (225, 228, 232)
+    return big
