@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import io
 import importlib.util
+import io
 import re
 import runpy
 import shlex
@@ -37,7 +37,9 @@ SYSTEM = {"sudo", "apt-get", "apt", "cd", "git", "export", "flock", "pg_virtuale
 VENV_TOOLS = {"pip", "streamlit", "ruff", "lint-imports", "python"}
 SEPARATE_INSTALL = {"tensorboard"}
 OUTPUT_FLAGS = {"--out", "--to", "--logdir"}  # what follows need not exist yet
-COMMAND_START = re.compile(r"^(\.venv[/\\]|python3? -m |py -m |sudo |bash |export |\$env:)")
+COMMAND_START = re.compile(
+    r"^(\.venv[/\\]|python3? |py |pip |pytest |streamlit |sudo |bash |export |\$env:)"
+)
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.M | re.S)
 
 
@@ -141,14 +143,19 @@ def check(argv: list[str]) -> None:
         if args[1:]:
             check(args[1:])
         return
+    if program in ("python", "python3", "streamlit", "pip", "pytest"):
+        # The README's install does not activate the virtual environment: only the
+        # system's python3 making it is meant; everything else runs from .venv/bin.
+        assert args == ["-m", "venv", ".venv"], f"{' '.join(argv)}: write .venv/bin/{program}"
+        return
     if program.startswith(".venv/bin/"):
         tool = program.removeprefix(".venv/bin/")
         if tool in SEPARATE_INSTALL:
             return
         assert tool in VENV_TOOLS, f"{program}: not a tool the virtual environment provides"
         assert (Path(sys.executable).parent / tool).exists(), f"{tool} is not installed"
-        program = "python3" if tool == "python" else tool
-    if program in ("python", "python3"):
+        program = tool
+    if program == "python":
         assert args[0] == "-m", f"{argv}: run Python modules with -m"
         check_module(args[1], args[2:])
     elif program == "pip" and args[1:] and args[1] in SEPARATE_INSTALL:
@@ -274,10 +281,10 @@ def test_the_test_command_is_what_ci_runs():
     ).stdout.strip()
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     after = readme.split("<!-- test-command -->\n", 1)[1]
-    lang, body = blocks(after)[0]
+    _, body = blocks(after)[0]
     assert after.startswith("```sh\n") and body.strip() == ran  # the whole block, one line
     assert "bash tests/with_postgres .venv/bin/python -m pytest" in ran
-    assert "bash -c \"$command\"" in ci
+    assert 'bash -c "$command"' in ci
 
 
 def test_the_readme_is_a_short_front_door_and_its_links_and_pictures_exist():
@@ -317,5 +324,7 @@ def test_shell_splitting_sees_every_command():
         ["y"],
         ["z"],
     ]
-    with pytest.raises(AssertionError, match="ran without reading|no module|unrecognized"):
-        check(["python3", "-m", "mnist_core", "train", "--no-such-flag"])
+    with pytest.raises(AssertionError, match=r"unrecognized arguments: --no-such-flag"):
+        check([".venv/bin/python", "-m", "mnist_core", "train", "--no-such-flag"])
+    with pytest.raises(AssertionError, match=r"write \.venv/bin/streamlit"):
+        check(["streamlit", "run", "app.py"])  # not there after the README's install
