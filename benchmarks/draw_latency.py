@@ -126,7 +126,7 @@ def server_side(model: str | None = None, repeats: int = 200, why: bool = False)
         image = np.asarray(Image.open(io.BytesIO(base64.b64decode(encoded))))
         reading = read_drawing(network, image)
         if why:
-            explain(network, reading.pixels)
+            explain(network, reading.pixels, reading.hidden, reading.probabilities)
         times.append(time.perf_counter() - began)
     return times
 

@@ -16,8 +16,9 @@ page after its default preset has run (set MNIST_PATH; it trains on a throwaway 
 390x844 phone, answered) and docs/class-projector.png (the Class page on a 1920x1080
 projector, its wall filled with drawings of hands from benchmarks/handwriting.py, labelled as
 students would), each made small enough to keep in the repository. --why saves the Draw page
-with "Why this answer?" open after drawing a 7, on a phone and on the projector
-(`why-NAME.png`, whole pages). Either skips the other screens and the training.
+with "Why this answer?" open after drawing a 7, on a phone and on the projector, as the
+screen shows it first (`why-NAME-answer.png`) and scrolled to the pictures (`why-NAME.png`).
+Either skips the other screens and the training.
 """
 
 from __future__ import annotations
@@ -129,8 +130,10 @@ def why_pictures(browser, url: str, out: Path) -> None:
         page.get_by_text("Why this answer?").click()
         page.locator(".st-key-why [data-testid=stImage]").nth(1).wait_for(timeout=30_000)
         page.wait_for_function(IDLE, timeout=30_000)
-        page.screenshot(path=out / f"why-{name}.png", full_page=True)
-        page.screenshot(path=out / f"why-{name}-view.png")
+        page.screenshot(path=out / f"why-{name}-answer.png")  # the answer, the switch
+        page.locator(".st-key-why").scroll_into_view_if_needed()  # the page scrolls inside
+        page.wait_for_function(IDLE, timeout=30_000)
+        page.screenshot(path=out / f"why-{name}.png")
         why = page.locator(".st-key-why").bounding_box()
         print(f"{name}: why at y {why['y']:.0f}-{why['y'] + why['height']:.0f}")
         context.close()
@@ -149,6 +152,8 @@ def main() -> None:
     env = {"DIGITLAB_DATA_DIR": data.name, "DIGITLAB_MODELS_DIR": data.name}
     if args.readme or args.why:
         print(f"{fill_class(Path(data.name))} drawings on the wall")
+        # The address a class on a school's Wi-Fi would see, where this machine has none.
+        env["DIGITLAB_PUBLIC_URL"] = "http://192.168.1.20:8501"
         with data, running_app(env) as url, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             if args.readme:

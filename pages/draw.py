@@ -74,13 +74,13 @@ PAGE_STYLE = """<style>
   [data-testid=stBidiComponentIsolated] { zoom: 1.5; }
   [data-testid=stColumn]:has(.st-key-prediction) { zoom: 1.25; }
   [data-testid=stColumn]:has([data-testid=stBidiComponentIsolated]) { min-width: 424px; }
-  .st-key-why { zoom: 1.25; }
+  .st-key-why-area { zoom: 1.25; }
 }
 @media (min-width: 1800px) and (min-height: 1000px) {
   [data-testid=stBidiComponentIsolated] { zoom: 1.9; }
   [data-testid=stColumn]:has(.st-key-prediction) { zoom: 1.5; }
   [data-testid=stColumn]:has([data-testid=stBidiComponentIsolated]) { min-width: 536px; }
-  .st-key-why { zoom: 1.5; }
+  .st-key-why-area { zoom: 1.5; }
 }
 /* Big buttons a finger can find, always shown. */
 .st-key-canvas-tools button { min-height: 3rem; padding: 0 1.25rem; }
@@ -265,7 +265,7 @@ def why(reading: rd.Reading, network: MLP) -> None:
         if reading.verdict not in (rd.CONFIDENT, rd.UNSURE) or reading.pixels is None:
             st.write("Draw a digit to see why the network gives its answer.")
             return
-        reason = explain(network, reading.pixels)
+        reason = explain(network, reading.pixels, reading.hidden, reading.probabilities)
         answer, other = reason.answer, reason.runner_up
         st.markdown(
             f"Red dots pushed the network towards **{answer}**, blue dots pushed it away; "
@@ -524,8 +524,9 @@ def show_details(reading: rd.Reading, network: MLP | None, members: int) -> None
     """Below the canvas and answer: why this answer, the ten probabilities, the 28x28 input,
     a look inside."""
     # Worked out only while switched on: switched off, it costs a stroke nothing.
-    if st.toggle("Why this answer?", key="why-open", help=WHY_HELP) and network is not None:
-        why(reading, network)
+    with st.container(key="why-area"):
+        if st.toggle("Why this answer?", key="why-open", help=WHY_HELP) and network is not None:
+            why(reading, network)
     chart_col, image_col = st.columns([3, 2])
     chart_col.vega_lite_chart(
         probability_frame(reading.probabilities), PROBABILITY_SPEC, width="stretch"

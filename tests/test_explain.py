@@ -80,6 +80,18 @@ def test_each_share_is_the_finite_difference_gradient_times_the_pixel(bundled, s
         assert lead == pytest.approx(expected, rel=2e-2, abs=2e-4)
 
 
+def test_a_reading_s_own_forward_pass_gives_the_same_maps(bundled, small_mnist):
+    from mnist_core.serving.reading import read_drawing
+    from tests.conftest import canvas_drawing
+
+    reading = read_drawing(bundled, canvas_drawing(small_mnist.x_test[1]))
+    again = explain(bundled, reading.pixels)
+    reused = explain(bundled, reading.pixels, reading.hidden, reading.probabilities)
+    assert (reused.answer, reused.runner_up) == (again.answer, again.runner_up)
+    assert reused.answer == reading.digit
+    assert np.allclose(reused.towards, again.towards) and np.allclose(reused.versus, again.versus)
+
+
 def test_black_pixels_get_no_share_and_a_linear_output_works_too(small_mnist):
     image = small_mnist.x_test[0]
     for output in ("softmax", "linear"):

@@ -11,7 +11,8 @@ pixel (0) is nothing, so only the drawn pixels are coloured.
 the answer's score higher than the runner-up's, and those that make it lower.
 
 NumPy only; one backward pass through the weights for both scores at once (about as much
-work as the forward pass), and only when the page asks for it.
+work as the forward pass, which the page's reading has already done), and only when the
+page asks for it.
 """
 
 from __future__ import annotations
@@ -35,20 +36,29 @@ class Explanation:
     versus: np.ndarray  # 28x28: the same for (answer's score - runner-up's score)
 
 
-def explain(network: MLP, pixels: np.ndarray) -> Explanation:
+def explain(
+    network: MLP,
+    pixels: np.ndarray,
+    hidden: tuple[np.ndarray, ...] | None = None,
+    probabilities: np.ndarray | None = None,
+) -> Explanation:
     """Gradient-times-input maps for the answer, and for the answer against the runner-up.
 
-    `pixels` is the 28x28 image the network read (values 0 to 1). The answer is the digit
-    the page shows (the highest probability); the runner-up is the next most probable, the
-    higher score breaking a tie (a linear output's scores at or below zero all read 0%).
+    `pixels` is the 28x28 image the network read (values 0 to 1); `hidden` and
+    `probabilities`, when the caller has them from reading it (the Draw page's reading
+    does), spare a second forward pass. The answer is the digit the page shows (the highest
+    probability); the runner-up is the next most probable, the higher score breaking a tie
+    (a linear output's scores at or below zero all read 0%).
     """
     image = np.asarray(pixels, np.float32).reshape(INPUT_SIZE)
-    forward = network.forward(image)
-    scores = logits(network, image, forward.hidden)
-    answer = int(np.argmax(forward.probabilities))
-    order = np.lexsort((-scores.astype(np.float64), -forward.probabilities.astype(np.float64)))
+    if hidden is None or probabilities is None:
+        forward = network.forward(image)
+        hidden, probabilities = forward.hidden, forward.probabilities
+    scores = logits(network, image, hidden)
+    answer = int(np.argmax(probabilities))
+    order = np.lexsort((-scores.astype(np.float64), -np.asarray(probabilities, np.float64)))
     runner_up = int(next(d for d in order if d != answer))
-    grads = input_gradients(network, forward.hidden, [answer, runner_up])
+    grads = input_gradients(network, hidden, [answer, runner_up])
     towards = grads[:, 0] * image
     versus = (grads[:, 0] - grads[:, 1]) * image
     return Explanation(answer, runner_up, towards.reshape(28, 28), versus.reshape(28, 28))
