@@ -40,7 +40,7 @@ OUTPUT_FLAGS = {"--out", "--to", "--logdir"}  # what follows need not exist yet
 COMMAND_START = re.compile(
     r"^(\.venv[/\\]|python3? |py |pip |pytest |streamlit |sudo |bash |export |\$env:)"
 )
-FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.M | re.S)
+FENCE = re.compile(r"^[ \t]*```(\w*)\n(.*?)^[ \t]*```", re.M | re.S)  # in lists too
 
 
 class Parsed(BaseException):
@@ -250,6 +250,7 @@ def test_the_commands_found_include_the_readme_s_own():
         "README.md: bash tests/with_postgres .venv/bin/python -m pytest",
         ".venv\\Scripts\\streamlit run app.py",
         "measurements.md: .venv/bin/python -m benchmarks.draw_latency --why --drawings 20",
+        "teaching.md: .venv\\Scripts\\streamlit run app.py",  # in a numbered step
     ):
         assert any(expected in where for where in found), expected
 
