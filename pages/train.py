@@ -439,6 +439,12 @@ def teacher_controls() -> None:
         on_change=lambda: set_teacher_only(st.session_state["teacher_only"]),
         help="Students still see every run, and can draw with them and save them.",
     )
+    st.button(
+        "Cancel all waiting runs",
+        on_click=cancel_waiting,
+        key="cancel-waiting",
+        help="Runs already training go on; every run waiting in line is cancelled.",
+    )
     saved = list_models(models_dir())
     if saved:
         remove_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
@@ -454,6 +460,13 @@ def teacher_controls() -> None:
 def set_teacher_only(on: bool) -> None:
     try:
         registry().set_teacher_only(on, visitor())
+    except NotAllowed as exc:
+        st.session_state["teacher_error"] = str(exc)
+
+
+def cancel_waiting() -> None:
+    try:
+        registry().cancel_waiting(visitor())
     except NotAllowed as exc:
         st.session_state["teacher_error"] = str(exc)
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from mnist_core.config import TrainConfig
-from mnist_core.roles import Visitor, may_start, may_stop, require_teacher
+from mnist_core.roles import NotAllowed, Visitor, may_start, may_stop, require_teacher
 from mnist_core.serving.evaluation import Mistakes
 from mnist_core.serving.model_files import SUFFIX, save_model
 from mnist_core.serving.network import MLP
@@ -45,6 +45,7 @@ from .states import ACTIVE_STATES, CANCELLED, FAILED, QUEUED, RUNNING, STARTING,
 
 ENV_MAX_RUNS = "DIGITLAB_MAX_TRAININGS"
 ENV_THREADS = "DIGITLAB_TRAIN_THREADS"
+MAX_WAITING = 8  # students' runs waiting in line across the server; the teacher's excepted
 KEEP_NETWORKS = 5  # ended runs that keep their networks; older ones keep what the page shows
 JOURNAL_SECONDS = 2.0  # how often a changed run is written down
 CHECKPOINTS = "checkpoints"  # the folder, in the data folder, of the runs' weights
@@ -176,6 +177,11 @@ class TrainingRegistry:
                     r.view.active and r.view.owner == visitor.session for r in self._runs.values()
                 )
                 may_start(visitor, self.teacher_only, own)
+                if not visitor.teacher and self._students_waiting() >= MAX_WAITING:
+                    raise NotAllowed(
+                        f"The line is full ({MAX_WAITING} runs are waiting): try again when "
+                        "one has started."
+                    )
             run_id = next(self._ids)
             view = RunView(
                 id=run_id,
@@ -213,6 +219,23 @@ class TrainingRegistry:
                 self._finish(run, STOPPED, "Stopped while starting; nothing was trained.")
             else:
                 run.stop_event.set()
+
+    def cancel_waiting(self, visitor: Visitor | None = None) -> int:
+        """The teacher empties the line at once; runs already training go on. Returns how
+        many were cancelled."""
+        require_teacher(visitor, "cancel the waiting runs")
+        with self._lock:
+            waiting, self._waiting = self._waiting, []
+            for run_id in waiting:
+                self._finish(
+                    self._runs[run_id],
+                    CANCELLED,
+                    "Cancelled by the teacher while it waited in line: nothing was trained.",
+                )
+            return len(waiting)
+
+    def _students_waiting(self) -> int:
+        return sum(not self._runs[run_id].view.by_teacher for run_id in self._waiting)
 
     def set_teacher_only(self, on: bool, visitor: Visitor | None = None) -> None:
         """Only the teacher may decide that only the teacher starts training."""
