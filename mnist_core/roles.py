@@ -13,10 +13,11 @@ import math
 import os
 import secrets
 import sys
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+
+from mnist_core.serving.model_files import write_atomically
 
 ENV_TEACHER_CODE = "DIGITLAB_TEACHER_CODE"
 CODE_FILE = "teacher-code"  # in the data folder: the generated code, kept across restarts
@@ -64,16 +65,8 @@ def stored_code(folder: Path) -> str:
     except FileNotFoundError:
         pass
     folder.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".teacher-code-")  # mode 0600
-    try:
-        with os.fdopen(fd, "w") as out:
-            out.write(new_code() + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-        with contextlib.suppress(FileExistsError):  # another server made it first: theirs
-            os.link(temporary, path)
-    finally:
-        os.unlink(temporary)
+    with contextlib.suppress(FileExistsError):  # another server made it first: theirs it is
+        write_atomically(path, f"{new_code()}\n".encode(), overwrite=False)  # 0600, as mkstemp
     return path.read_text().strip()
 
 

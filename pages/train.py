@@ -686,10 +686,12 @@ def model_download(run_id: int, name: str) -> bytes:
     return model_bytes(network, run_metadata(run, name))
 
 
-@st.cache_resource(max_entries=2, ttl=600, show_spinner=False)
-def keras_download(run_id: int, name: str) -> bytes:
-    """The same model as a .keras file, made by a child process only when someone asks."""
-    return keras_file_bytes(model_download(run_id, name))
+@st.cache_resource(max_entries=4, ttl=600, show_spinner=False)
+def keras_download(run_id: int) -> bytes:
+    """The run's model as a .keras file, made by a child process only when someone asks, one
+    at a time (keras_file_bytes), and kept per run: a class asking for the same run's file
+    under different names waits for one conversion."""
+    return keras_file_bytes(model_download(run_id, f"run-{run_id}"))
 
 
 def file_name(name: str) -> str:
@@ -722,7 +724,7 @@ def save_panel(run: RunView) -> None:
     )
     keras_col.download_button(
         "Download as Keras model",
-        data=functools.partial(keras_download, run.id, name.strip()[:MAX_NAME_LENGTH]),
+        data=functools.partial(keras_download, run.id),
         file_name=file_name(name).removesuffix(SUFFIX) + ".keras",
         mime="application/octet-stream",
         key=f"keras-download-{run.id}",

@@ -15,6 +15,7 @@ import atexit
 import itertools
 import multiprocessing as mp
 import os
+import shutil
 import sys
 import threading
 import time
@@ -47,6 +48,7 @@ ENV_MAX_RUNS = "DIGITLAB_MAX_TRAININGS"
 ENV_THREADS = "DIGITLAB_TRAIN_THREADS"
 MAX_WAITING = 8  # students' runs waiting in line across the server; the teacher's excepted
 KEEP_NETWORKS = 5  # ended runs that keep their networks; older ones keep what the page shows
+KEEP_RUN_FILES = 20  # ended runs that keep their checkpoint and TensorBoard folder on disk
 JOURNAL_SECONDS = 2.0  # how often a changed run is written down
 CHECKPOINTS = "checkpoints"  # the folder, in the data folder, of the runs' weights
 TENSORBOARD = "tensorboard"  # the folder, in the data folder, of the runs' event files
@@ -94,6 +96,7 @@ class _Run:
     inputs: TrainingInputs = field(default_factory=TrainingInputs)  # until the child has them
     dirty: bool = False  # changed since the journal last wrote it
     checkpointed_epochs: int = -1  # epochs done when its weights were last written
+    pruned: bool = False  # its checkpoint and TensorBoard folder are gone (KEEP_RUN_FILES)
 
 
 class TrainingRegistry:
@@ -318,6 +321,29 @@ class TrainingRegistry:
                     self._records.save(to_record(view, history))
                 except (StorageError, OSError, ValueError) as exc:
                     print(f"Digit Lab: run {view.id} was not written down: {exc}", file=sys.stderr)
+        self._prune_files()
+
+    def _prune_files(self) -> None:
+        """Only the newest KEEP_RUN_FILES ended runs keep their checkpoint and TensorBoard
+        folder: a class's hundreds of runs do not fill the disk. Older runs keep their
+        figures; a model saved from one is a copy of its own and stays."""
+        with self._lock:
+            ended = sorted((r for r in self._runs.values() if r.ended), key=lambda r: -r.ended)
+            doomed = [
+                r for r in ended[KEEP_RUN_FILES:] if not r.pruned and r.view.live_network is None
+            ]
+            files = []
+            for run in doomed:
+                run.pruned = True
+                if run.view.checkpoint:
+                    files.append(Path(run.view.checkpoint))
+                    run.view = replace(run.view, checkpoint=None)
+                    run.dirty = True  # written down without it at the next journal
+        for path in files:
+            path.unlink(missing_ok=True)
+        if self._tensorboard is not None:
+            for run in doomed:
+                shutil.rmtree(self._tensorboard / f"run-{run.view.id}", ignore_errors=True)
 
     def _checkpoint(self, run: _Run, view: RunView) -> RunView:
         """After each epoch, and when a run ends, its latest weights go to a model file."""
