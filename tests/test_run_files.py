@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import concurrent.futures
+import shutil
+from pathlib import Path
+
 import pytest
 
 from mnist_core.runs import registry as registry_module
@@ -56,3 +60,21 @@ def test_saved_models_are_limited_in_number_and_size(tmp_path, monkeypatch, make
     with pytest.raises(ValueError, match="already keeps 2 saved models"):
         save_run(run, "third", tmp_path)
     assert len(list(tmp_path.glob("*.npz"))) == 2
+
+
+def test_keras_files_are_made_one_at_a_time_at_low_priority(monkeypatch):
+    from mnist_core.runs import keras_download
+
+    commands, held = [], []
+
+    def fake_run(command, **kwargs):
+        held.append(keras_download._one_at_a_time.locked())  # no other conversion now
+        commands.append(command)
+        Path(command[command.index("--to") + 1]).write_bytes(b"keras")
+
+    monkeypatch.setattr(keras_download.subprocess, "run", fake_run)
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        made = list(pool.map(keras_download.keras_file_bytes, [b"model"] * 8))
+    assert made == [b"keras"] * 8 and held == [True] * 8
+    if shutil.which("nice"):
+        assert all(command[:3] == ["nice", "-n", "10"] for command in commands)
