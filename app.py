@@ -1,14 +1,30 @@
 """Digit Lab: draw a digit and watch a network read it, or train one and watch it learn.
 
 Run with `streamlit run app.py`. This file only sets up the pages; each lives in pages/.
+
+`streamlit run` finds `app` below and serves it: its lifespan runs once when the server
+starts, and prints the teacher code and the students' address in the terminal. Each
+browser visit then runs this file as the app's script (as `__main__`).
 """
+
+import contextlib
 
 import streamlit as st
 
-from pages import APP_RAN, navigation, teacher_panel
+from pages import APP_RAN, announce, navigation, teacher_panel
 
-st.set_page_config(page_title="Digit Lab", page_icon="✏️", layout="wide")
-st.session_state[APP_RAN] = True
-with st.sidebar:
-    teacher_panel()
-navigation().run()
+
+@contextlib.asynccontextmanager
+async def _starting(_app):
+    announce()
+    yield
+
+
+if __name__ == "__main__":
+    st.set_page_config(page_title="Digit Lab", page_icon="✏️", layout="wide")
+    st.session_state[APP_RAN] = True
+    with st.sidebar:
+        teacher_panel()
+    navigation().run()
+else:
+    app = st.App("app.py", lifespan=_starting)

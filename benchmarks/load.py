@@ -56,6 +56,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from benchmarks.digits import DIGITS, Stroke, data_url, render
+from mnist_core.storage.drawings import LABEL_INTERVAL
 
 BIG_DIGIT = re.compile(r"font-size:\d+px[^>]*>(\d)<")
 CANVAS_COMPONENT = "streamlit_drawable_canvas"
@@ -358,6 +359,7 @@ async def one_student(
 ) -> None:
     """Draw `drawings` random digits stroke by stroke, labelling each one after it is read."""
     rng = random.Random(seed)
+    last_label = -LABEL_INTERVAL
     async with Student(url) as student:
         for _ in range(drawings):
             digit = rng.randrange(10)
@@ -373,11 +375,16 @@ async def one_student(
                 report.wrong.append((digit, answer.digit))
             if not student.can_label():
                 continue
-            await asyncio.sleep(rng.uniform(*pause))
+            # No hand draws a digit and labels it within a second of the last label, and the
+            # server keeps at most one label a second per session (LABEL_INTERVAL).
+            await asyncio.sleep(
+                max(rng.uniform(*pause), last_label + LABEL_INTERVAL - time.monotonic())
+            )
             if answer.digit == digit:
                 label = await student.press_right()
             else:
                 label = await student.choose_truth(digit)
+            last_label = time.monotonic()
             report.labels.append(label.seconds)
             report.exceptions.extend(label.exceptions)
             if kept(label, digit):

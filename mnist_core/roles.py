@@ -6,15 +6,27 @@ apply them again, so a stale page or a crafted request changes nothing it should
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hmac
-import ipaddress
 import math
 import os
+import secrets
+import sys
+import threading
 from dataclasses import dataclass
+from pathlib import Path
+
+from mnist_core.serving.model_files import write_atomically
 
 ENV_TEACHER_CODE = "DIGITLAB_TEACHER_CODE"
-MAX_WRONG_CODES = 5  # wrong tries before a browser session must wait
-WAIT_SECONDS = 60.0
+CODE_FILE = "teacher-code"  # in the data folder: the generated code, kept across restarts
+CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i look-alikes
+SHORT_CODE = 8  # a configured code shorter than this gets a warning in the terminal
+MAX_WRONG_CODES = 5  # wrong tries in a row, from any sessions, before every try waits
+WINDOW_SECONDS = 60.0  # a wrong try more than this after the last starts a new count
+FIRST_WAIT_SECONDS = 5.0  # the first wait; each further wrong try doubles it
+WAIT_SECONDS = 60.0  # the longest wait
 
 
 class NotAllowed(PermissionError):
@@ -34,39 +46,96 @@ def configured_code(secrets_code: str | None = None) -> str:
     return (os.environ.get(ENV_TEACHER_CODE) or secrets_code or "").strip()
 
 
-def teacher_by_address(code: str, ip_address: str | None) -> bool:
-    """With no code set, the server's own machine is the teacher (a laptop demo works as it
-    always did) and everyone on the network is a student; with a code, only the code counts."""
-    if code or not ip_address:
-        return False
+def new_code() -> str:
+    """A fresh code such as `k7pq-m3xw`: 8 characters read aloud or typed without doubt."""
+    chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+def stored_code(folder: Path) -> str:
+    """The generated teacher code kept in `folder`, made on first use.
+
+    Kept in a file readable by the server's user only (0600), written whole to a temporary
+    file and linked into place: a crash never leaves half a code, and when several servers
+    share the folder the first link wins and every server reads that one.
+    """
+    path = folder / CODE_FILE
     try:
-        return ipaddress.ip_address(ip_address).is_loopback
-    except ValueError:
-        return False
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    folder.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):  # another server made it first: theirs it is
+        write_atomically(path, f"{new_code()}\n".encode(), overwrite=False)  # 0600, as mkstemp
+    return path.read_text().strip()
 
 
-@dataclass
-class CodeAttempts:
-    """One browser session's tries at the teacher code."""
+def server_code(configured: str, folder: Path) -> str:
+    """The code that makes a teacher: the configured one, else the one kept in `folder`, else
+    (a folder the server cannot write) one made for this server process alone."""
+    if configured:
+        return configured
+    try:
+        return stored_code(folder)
+    except OSError as exc:
+        return _process_code(str(exc))
 
-    wrong: int = 0
-    locked_until: float = 0.0
+
+@functools.cache
+def _process_code(reason: str) -> str:
+    print(
+        f"Digit Lab: the teacher code cannot be kept ({reason}): it lasts while this server runs",
+        file=sys.stderr,
+    )
+    return new_code()
+
+
+def code_warning(code: str) -> str | None:
+    """What the terminal should say about a configured code that is easy to guess."""
+    if len(code) < SHORT_CODE:
+        return (
+            f"the teacher code is shorter than {SHORT_CODE} characters: a student could guess "
+            "it; choose a longer one, or set none and use the generated one"
+        )
+    return None
+
+
+class CodeGuard:
+    """Every session's tries at the teacher code, counted together for the whole server.
+
+    Wrong tries, from any sessions, each within WINDOW_SECONDS of the one before, make a
+    streak. From the MAX_WRONG_CODES-th on, every try waits: FIRST_WAIT_SECONDS, doubled with
+    each further wrong one, at most WAIT_SECONDS; a quiet minute ends the streak. A reload or
+    a script with many sessions gets no fresh tries. Thread-safe: sessions run their scripts
+    in threads of their own.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._streak = 0
+        self._last_wrong = -math.inf
+        self._locked_until = -math.inf
 
     def try_code(self, entered: str, code: str, now: float) -> str | None:
         """None when `entered` is the code; else the sentence to show. Constant-time compare;
-        after MAX_WRONG_CODES wrong tries the session waits WAIT_SECONDS, whatever it enters."""
-        if now < self.locked_until:
-            wait = math.ceil(self.locked_until - now)
-            return f"Too many wrong codes: wait {wait} s before trying again."
-        if code and hmac.compare_digest(entered.strip().encode(), code.encode()):
-            self.wrong = 0
-            return None
-        self.wrong += 1
-        if self.wrong >= MAX_WRONG_CODES:
-            self.wrong = 0
-            self.locked_until = now + WAIT_SECONDS
-            return f"That is not the teacher code. Too many tries: wait {WAIT_SECONDS:.0f} s."
-        return "That is not the teacher code."
+        a wrong try is logged, without what was entered."""
+        with self._lock:
+            if now < self._locked_until:
+                wait = math.ceil(self._locked_until - now)
+                return f"Too many wrong codes: wait {wait} s before trying again."
+            if code and hmac.compare_digest(entered.strip().encode(), code.encode()):
+                return None
+            self._streak = 1 if now - self._last_wrong > WINDOW_SECONDS else self._streak + 1
+            self._last_wrong = now
+            print(
+                f"Digit Lab: a wrong teacher code was entered ({self._streak} in a row)",
+                file=sys.stderr,
+            )
+            if self._streak < MAX_WRONG_CODES:
+                return "That is not the teacher code."
+            wait = min(WAIT_SECONDS, FIRST_WAIT_SECONDS * 2 ** (self._streak - MAX_WRONG_CODES))
+            self._locked_until = now + wait
+            return f"That is not the teacher code. Too many tries: wait {wait:.0f} s."
 
 
 def require_teacher(visitor: Visitor | None, action: str) -> None:

@@ -12,20 +12,20 @@ from pathlib import Path
 
 import streamlit as st
 
+from mnist_core.presentation.join import join_address
 from mnist_core.presentation.model_picker import BUNDLED_KEY, ModelChoice, model_menu
-from mnist_core.roles import CodeAttempts, Visitor, configured_code, teacher_by_address
+from mnist_core.roles import CodeGuard, Visitor, code_warning, configured_code, server_code
 from mnist_core.runs.registry import TrainingRegistry
 from mnist_core.serving.model_files import ModelFileError, load_model
 from mnist_core.serving.network import MLP
 from mnist_core.storage.database import open_database
 from mnist_core.storage.drawings import ClassDrawings
-from mnist_core.storage.locations import database_url, models_dir
+from mnist_core.storage.locations import data_dir, database_url, models_dir
 
 APP_RAN = "_digit_lab_app_ran"
 SESSION_ID = "_digit_lab_session"
 TEACHER = "_digit_lab_teacher"  # set only after the teacher code was checked on the server
 CODE_ENTRY = "_digit_lab_code_entry"
-CODE_ATTEMPTS = "_digit_lab_code_attempts"
 CODE_ERROR = "_digit_lab_code_error"
 
 
@@ -64,7 +64,7 @@ def _class_store(url: str) -> ClassDrawings:
     return ClassDrawings(open_database(url))
 
 
-def teacher_code() -> str:
+def configured_teacher_code() -> str:
     """$DIGITLAB_TEACHER_CODE, else `teacher_code` in Streamlit's secrets, else "" (none)."""
     try:
         secret = st.secrets.get("teacher_code")
@@ -73,31 +73,45 @@ def teacher_code() -> str:
     return configured_code(secret if isinstance(secret, str) else None)
 
 
+def teacher_code() -> str:
+    """The code that makes a browser session the teacher: the configured one, else the one
+    generated and kept in the data folder (printed in the terminal when the app starts)."""
+    return server_code(configured_teacher_code(), data_dir())
+
+
+def announce() -> None:
+    """Printed in the terminal that starts the app, like Jupyter's token: the teacher code
+    (when generated) and the address students open."""
+    configured = configured_teacher_code()
+    if configured:
+        print("Digit Lab: the teacher code is the one you set.", flush=True)
+        warning = code_warning(configured)
+        if warning:
+            print(f"Digit Lab: warning: {warning}.", flush=True)
+    else:
+        print(f"\nTeacher code: {teacher_code()}", flush=True)
+    port = st.get_option("server.port")
+    print(f"Students open: {join_address(f'http://localhost:{port}')}\n", flush=True)
+
+
+@st.cache_resource
+def code_guard() -> CodeGuard:
+    """One count of wrong codes for the whole server: a new session gets no fresh tries."""
+    return CodeGuard()
+
+
 def visitor() -> Visitor:
     """This browser session as the server judges it: the teacher only after the code was
-    checked here (or, with no code set, on the server's own machine)."""
-    code = teacher_code()
-    if code:
-        teacher = st.session_state.get(TEACHER, False)
-    else:
-        teacher = teacher_by_address(code, st.context.ip_address)
-    return Visitor(session_id(), teacher)
+    checked here."""
+    return Visitor(session_id(), bool(st.session_state.get(TEACHER, False)))
 
 
 def teacher_panel() -> None:
     """In the sidebar of every page: the teacher code, entered once per browser session."""
-    code = teacher_code()
     if visitor().teacher:
         st.markdown(":material/school: **Teacher**")
-        if code:
-            st.button("Leave teacher mode", on_click=st.session_state.pop, args=(TEACHER, None))
-        else:
-            st.caption(
-                "This computer runs Digit Lab, so it is the teacher's. Set "
-                "DIGITLAB_TEACHER_CODE to be the teacher from another one."
-            )
-        return
-    if not code:
+        st.button("Leave teacher mode", on_click=st.session_state.pop, args=(TEACHER, None))
+        st.caption("Reloading the page asks for the code again.")
         return
     with st.form("teacher", border=False, enter_to_submit=True):
         st.text_input("Teacher code", type="password", key=CODE_ENTRY)
@@ -110,8 +124,7 @@ def teacher_panel() -> None:
 def enter_code() -> None:
     entered = st.session_state.get(CODE_ENTRY, "")
     st.session_state[CODE_ENTRY] = ""  # the code never stays in the page
-    attempts = st.session_state.setdefault(CODE_ATTEMPTS, CodeAttempts())
-    problem = attempts.try_code(entered, teacher_code(), time.monotonic())
+    problem = code_guard().try_code(entered, teacher_code(), time.monotonic())
     if problem is None:
         st.session_state[TEACHER] = True
     else:

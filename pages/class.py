@@ -9,7 +9,7 @@ import streamlit as st
 
 from mnist_core.presentation.charts import confusion_chart
 from mnist_core.presentation.class_wall import per_digit_rows, score, wall_html
-from mnist_core.presentation.join import join_address, qr_png
+from mnist_core.presentation.join import join_addresses, qr_png
 from mnist_core.roles import NotAllowed
 from mnist_core.serving.evaluation import Evaluation
 from mnist_core.serving.model_files import ModelFileError, read_metadata
@@ -32,16 +32,19 @@ st.title("The class's digits")
 
 def join_box() -> None:
     """The address in large type and as a QR code, so a class joins from phones in seconds."""
-    address = join_address(st.context.url)
-    text_col, code_col = st.columns([3, 1], vertical_alignment="center")
-    text_col.markdown("**Join from your phone or laptop:**")
-    text_col.markdown(
-        "<div style='font-size:clamp(26px,3.5vw,52px);font-weight:700;"
-        f"word-break:break-all'>{html.escape(address)}</div>",
-        unsafe_allow_html=True,
-    )
-    text_col.caption("Draw a digit, then tap Right or tell it what it really is.")
-    code_col.image(qr_png(address), width=180)
+    address, *others = join_addresses(st.context.url)
+    with st.container(key="join-address"):
+        text_col, code_col = st.columns([3, 1], vertical_alignment="center")
+        text_col.markdown("**Join from your phone or laptop:**")
+        text_col.markdown(
+            "<div style='font-size:clamp(26px,3.5vw,52px);font-weight:700;"
+            f"word-break:break-all'>{html.escape(address)}</div>",
+            unsafe_allow_html=True,
+        )
+        if others:
+            text_col.caption("If that does not open, try: " + ", ".join(others))
+        text_col.caption("Draw a digit, then tap Right or tell it what it really is.")
+        code_col.image(qr_png(address), width=180)
 
 
 def mnist_accuracy(choice) -> float | None:
@@ -125,14 +128,23 @@ def teacher_wall(store: ClassDrawings, drawings: list[StoredDrawing]) -> None:
                     "Remove",
                     key=f"remove-{drawing.id}",
                     on_click=remove_drawing,
-                    args=(store, drawing.id),
+                    args=(store.remove, drawing.id),
                     width="stretch",
+                )
+                st.button(
+                    "Remove all from this student",
+                    key=f"remove-session-{drawing.id}",
+                    on_click=remove_drawing,
+                    args=(store.remove_session, drawing.id),
+                    width="stretch",
+                    help="Every drawing this student's browser kept.",
                 )
 
 
-def remove_drawing(store: ClassDrawings, drawing_id: int) -> None:
+def remove_drawing(removal, drawing_id: int) -> None:
+    """Run a teacher's removal (one drawing, or a student's all); a refusal is one sentence."""
     try:
-        store.remove(drawing_id, visitor())
+        removal(drawing_id, visitor())
     except (NotAllowed, StorageError) as exc:
         st.session_state[TEACHER_ERROR] = str(exc)
 
@@ -163,10 +175,11 @@ def clear(store: ClassDrawings) -> None:
 
 def export_section(store: ClassDrawings) -> None:
     st.markdown("#### Take the digits with you")
+    me = visitor()  # the store checks again that this is the teacher
     npz_col, zip_col = st.columns(2)
     npz_col.download_button(
         "Download as .npz (MNIST's layout)",
-        data=lambda: npz_bytes(store.collection()),
+        data=lambda: npz_bytes(store.export(me)[0]),
         file_name="class-digits.npz",
         mime="application/octet-stream",
         help="For programs: x holds the pictures (28 by 28 grey values, 0 to 255), y what "
@@ -174,7 +187,7 @@ def export_section(store: ClassDrawings) -> None:
     )
     zip_col.download_button(
         "Download as PNG images (.zip)",
-        data=lambda: zip_bytes(store.collection(), store.originals()),
+        data=lambda: zip_bytes(*store.export(me)),
         file_name="class-digits.zip",
         mime="application/zip",
         help="One folder per digit, and the drawings as they were drawn.",

@@ -338,7 +338,8 @@ def keep(label: int) -> None:
         store = class_store()
         kept_id = store.add(NewDrawing.from_reading(reading, drawing, label, model, session_id()))
         total = store.count()
-    except StorageError as exc:
+    except StorageError as exc:  # too fast, or the database is busy: the label can be tapped again
+        st.session_state[PENDING] = pending
         st.session_state[LABEL_ERROR] = str(exc)
         return
     st.session_state[KEPT] = Kept(kept_id, label, total)

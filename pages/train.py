@@ -439,6 +439,12 @@ def teacher_controls() -> None:
         on_change=lambda: set_teacher_only(st.session_state["teacher_only"]),
         help="Students still see every run, and can draw with them and save them.",
     )
+    st.button(
+        "Cancel all waiting runs",
+        on_click=cancel_waiting,
+        key="cancel-waiting",
+        help="Runs already training go on; every run waiting in line is cancelled.",
+    )
     saved = list_models(models_dir())
     if saved:
         remove_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
@@ -454,6 +460,13 @@ def teacher_controls() -> None:
 def set_teacher_only(on: bool) -> None:
     try:
         registry().set_teacher_only(on, visitor())
+    except NotAllowed as exc:
+        st.session_state["teacher_error"] = str(exc)
+
+
+def cancel_waiting() -> None:
+    try:
+        registry().cancel_waiting(visitor())
     except NotAllowed as exc:
         st.session_state["teacher_error"] = str(exc)
 
@@ -673,10 +686,12 @@ def model_download(run_id: int, name: str) -> bytes:
     return model_bytes(network, run_metadata(run, name))
 
 
-@st.cache_resource(max_entries=2, ttl=600, show_spinner=False)
-def keras_download(run_id: int, name: str) -> bytes:
-    """The same model as a .keras file, made by a child process only when someone asks."""
-    return keras_file_bytes(model_download(run_id, name))
+@st.cache_resource(max_entries=4, ttl=600, show_spinner=False)
+def keras_download(run_id: int) -> bytes:
+    """The run's model as a .keras file, made by a child process only when someone asks, one
+    at a time (keras_file_bytes), and kept per run: a class asking for the same run's file
+    under different names waits for one conversion."""
+    return keras_file_bytes(model_download(run_id, f"run-{run_id}"))
 
 
 def file_name(name: str) -> str:
@@ -709,7 +724,7 @@ def save_panel(run: RunView) -> None:
     )
     keras_col.download_button(
         "Download as Keras model",
-        data=functools.partial(keras_download, run.id, name.strip()[:MAX_NAME_LENGTH]),
+        data=functools.partial(keras_download, run.id),
         file_name=file_name(name).removesuffix(SUFFIX) + ".keras",
         mime="application/octet-stream",
         key=f"keras-download-{run.id}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 
@@ -90,6 +91,57 @@ def test_join_address_prefers_the_setting_then_a_reachable_request(monkeypatch):
     assert join_address("http://localhost:8502/class", ["192.0.2.7"]) == "http://192.0.2.7:8502"
     monkeypatch.setenv("DIGITLAB_PUBLIC_URL", "https://digits.school.example/")
     assert join_address("http://localhost:8501") == "https://digits.school.example"
+
+
+class FakeNetwork:
+    """A laptop whose name resolves to 127.0.1.1 (as Debian and Ubuntu write /etc/hosts), with
+    a Wi-Fi address its route uses and a second, wired one."""
+
+    SOCK_DGRAM = socket.SOCK_DGRAM
+
+    def __init__(self) -> None:
+        self.connected: list[tuple] = []
+
+    def gethostname(self) -> str:
+        return "laptop"
+
+    def getaddrinfo(self, host, port, family):
+        assert host == "laptop"
+        return [(family, 0, 0, "", (address, 0)) for address in ("127.0.1.1", "10.1.2.3")]
+
+    def socket(self, family, kind):
+        network = self
+
+        class Probe:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                return False
+
+            def connect(self, address):
+                network.connected.append((kind, address))
+
+            def getsockname(self):
+                return ("192.168.1.20", 50000)
+
+        return Probe()
+
+
+def test_the_class_page_shows_a_reachable_address_where_the_hostname_is_loopback(
+    data_dir, monkeypatch
+):
+    from mnist_core.presentation import join
+
+    monkeypatch.delenv("DIGITLAB_PUBLIC_URL", raising=False)
+    network = FakeNetwork()
+    monkeypatch.setattr(join, "socket", network)
+    at = class_page()
+    texts = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "http://192.168.1.20:8501" in texts  # the big address, and its QR code
+    assert "try: http://10.1.2.3:8501" in texts
+    assert "localhost" not in texts and "127.0.1.1" not in texts
+    assert network.connected == [(socket.SOCK_DGRAM, ("8.8.8.8", 80))]  # UDP: nothing sent
 
 
 def test_class_cli_prints_stats_and_exports(class_digits, data_dir, tmp_path):

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import os
+import stat
+import threading
+
 import pytest
 
 from mnist_core.roles import (
+    CODE_ALPHABET,
+    CODE_FILE,
     MAX_WRONG_CODES,
     WAIT_SECONDS,
-    CodeAttempts,
+    CodeGuard,
     NotAllowed,
     Visitor,
+    code_warning,
     may_start,
     may_stop,
     require_teacher,
-    teacher_by_address,
+    server_code,
+    stored_code,
 )
-from mnist_core.runs.states import RUNNING, STOPPED
+from mnist_core.runs.registry import MAX_WAITING
+from mnist_core.runs.states import CANCELLED, QUEUED, RUNNING, STOPPED
 from mnist_core.storage.database import open_database
-from mnist_core.storage.drawings import ClassDrawings
+from mnist_core.storage.drawings import ClassDrawings, TooFast
 from tests import fake_training as fake
 
 TEACHER = Visitor("teacher-session", teacher=True)
@@ -25,29 +34,56 @@ ALICE = Visitor("alice")
 BOB = Visitor("bob")
 
 
-def test_without_a_code_only_the_servers_own_machine_is_the_teacher():
-    assert teacher_by_address("", "127.0.0.1")
-    assert teacher_by_address("", "::1")
-    assert not teacher_by_address("", "192.168.1.20")
-    assert not teacher_by_address("", None)
-    assert not teacher_by_address("", "not an address")
-    # With a code set, only the code makes a teacher, the server's own machine included.
-    assert not teacher_by_address("s3cret", "127.0.0.1")
+def test_with_no_code_set_one_is_generated_kept_private_and_shared(tmp_path):
+    folder = tmp_path / "data"
+    codes = []
+    threads = [threading.Thread(target=lambda: codes.append(stored_code(folder))) for _ in range(8)]
+    for thread in threads:  # several servers sharing the data folder, at once
+        thread.start()
+    for thread in threads:
+        thread.join()
+    [code] = set(codes)
+    assert len(code.replace("-", "")) >= 8 and set(code) <= set(CODE_ALPHABET + "-")
+    assert stat.S_IMODE(os.stat(folder / CODE_FILE).st_mode) == 0o600
+    assert os.listdir(folder) == [CODE_FILE]  # no temporary file left behind
+    assert server_code("", folder) == code  # a restart keeps it
+    assert server_code("owl-42-lantern", folder) == "owl-42-lantern"  # a configured one wins
+    (tmp_path / "a file").write_text("not a folder")
+    fallback = server_code("", tmp_path / "a file" / "data")  # cannot be kept: still a code
+    assert len(fallback) >= 8 and server_code("", tmp_path / "a file" / "data") == fallback
 
 
-def test_the_right_code_opens_and_five_wrong_ones_make_the_session_wait():
-    attempts = CodeAttempts()
-    assert attempts.try_code("s3cret", "s3cret", now=0.0) is None
+def test_a_short_configured_code_gets_a_warning():
+    assert "shorter than 8" in code_warning("1234")
+    assert code_warning("owl-42-lantern") is None
+
+
+def test_five_wrong_codes_from_any_sessions_make_every_try_wait(capsys):
+    guard = CodeGuard()  # one per server: every session's tries count together
+    assert guard.try_code("s3cret", "s3cret", now=0.0) is None
     for n in range(1, MAX_WRONG_CODES):
-        assert attempts.try_code("guess", "s3cret", now=float(n)) == "That is not the teacher code."
-    assert "wait" in attempts.try_code("guess", "s3cret", now=10.0)
-    # Locked: even the right code is refused until the minute is over.
-    assert "wait" in attempts.try_code("s3cret", "s3cret", now=10.0 + WAIT_SECONDS - 1)
-    assert attempts.try_code("s3cret", "s3cret", now=10.0 + WAIT_SECONDS) is None
+        assert guard.try_code("guess", "s3cret", now=float(n)) == "That is not the teacher code."
+    assert "Too many tries: wait 5 s" in guard.try_code("guess", "s3cret", now=10.0)
+    # Waiting: even the right code is refused, from any session, until the wait is over.
+    assert "wait" in guard.try_code("s3cret", "s3cret", now=14.0)
+    assert guard.try_code("s3cret", "s3cret", now=15.0) is None
+    # Each further wrong try within the minute doubles the wait, up to a minute.
+    waits = []
+    now = 15.0
+    for _ in range(5):
+        message = guard.try_code("guess", "s3cret", now=now)
+        waits.append(int(message.split("wait ")[1].split(" s")[0]))
+        now += waits[-1]
+    assert waits == [10, 20, 40, WAIT_SECONDS, WAIT_SECONDS]
+    logged = capsys.readouterr().err
+    assert logged.count("a wrong teacher code was entered") == MAX_WRONG_CODES + 5
+    assert "guess" not in logged
+    # A quiet minute ends the streak.
+    assert guard.try_code("guess", "s3cret", now=now + 61) == "That is not the teacher code."
 
 
-def test_no_code_set_means_no_code_opens():
-    assert CodeAttempts().try_code("", "", now=0.0) == "That is not the teacher code."
+def test_no_code_means_no_code_opens():
+    assert CodeGuard().try_code("", "", now=0.0) == "That is not the teacher code."
 
 
 def test_students_start_one_run_at_a_time_and_none_when_the_teacher_says_so():
@@ -93,7 +129,8 @@ def test_only_the_teacher_removes_or_clears_the_class_drawings(tmp_path, small_m
     from tests.test_storage import kept, readings_of
 
     store = ClassDrawings(open_database(f"sqlite:///{tmp_path / 'd.db'}"))
-    ids = [store.add(kept(*reading)) for reading in readings_of(small_mnist, 3)]
+    readings = readings_of(small_mnist, 3)
+    ids = [store.add(kept(*reading, session=f"s{n}")) for n, reading in enumerate(readings)]
     with pytest.raises(NotAllowed):
         store.remove(ids[0], ALICE)
     with pytest.raises(NotAllowed):
@@ -102,3 +139,71 @@ def test_only_the_teacher_removes_or_clears_the_class_drawings(tmp_path, small_m
     assert store.remove(ids[0], TEACHER)
     assert store.clear(TEACHER) == 2
     assert store.count() == 0
+
+
+def test_twelve_students_fill_the_line_and_the_teacher_empties_it(make_registry):
+    registry = make_registry(max_concurrent=1)
+    students = [Visitor(f"student-{n}") for n in range(12)]
+    accepted, refused = [], []
+    for student in students:
+        try:
+            accepted.append(registry.submit(fake.config(fake.UNTIL_STOPPED), "r", visitor=student))
+        except NotAllowed as exc:
+            refused.append(str(exc))
+    assert len(accepted) == 1 + MAX_WAITING  # one training, eight waiting
+    assert refused == [refused[0]] * 3 and "The line is full" in refused[0]
+    teachers = registry.submit(fake.config(fake.FINISH), "the teacher's", visitor=TEACHER)
+    assert registry.get(teachers).state == QUEUED  # the teacher's runs are not capped
+    with pytest.raises(NotAllowed, match="Only the teacher can cancel"):
+        registry.cancel_waiting(ALICE)
+    assert registry.cancel_waiting(TEACHER) == MAX_WAITING + 1
+    states = [registry.get(run_id).state for run_id in [*accepted, teachers]]
+    assert states[1:] == [CANCELLED] * (MAX_WAITING + 1)
+    assert states[0] != CANCELLED  # the one training goes on
+    registry.stop(accepted[0], TEACHER)
+    registry.wait(accepted[0])
+
+
+def test_the_teacher_removes_all_of_one_students_drawings(tmp_path, small_mnist):
+    from tests.test_storage import kept, readings_of
+
+    store = ClassDrawings(open_database(f"sqlite:///{tmp_path / 'd.db'}"), label_interval=0)
+    readings = readings_of(small_mnist, 5)
+    floods = [store.add(kept(*reading, session="flood")) for reading in readings[:4]]
+    other = store.add(kept(*readings[4], session="careful"))
+    with pytest.raises(NotAllowed):
+        store.remove_session(floods[0], ALICE)
+    assert store.count() == 5
+    assert store.remove_session(floods[2], TEACHER) == 4
+    assert [d.id for d in store.newest(10)] == [other]
+    assert store.remove_session(floods[0], TEACHER) == 0  # already gone
+
+
+def test_a_session_labels_at_most_one_drawing_a_second(tmp_path, small_mnist, monkeypatch):
+    from mnist_core.storage import drawings as drawings_module
+    from tests.test_storage import kept, readings_of
+
+    clock = [100.0]
+    monkeypatch.setattr(drawings_module.time, "monotonic", lambda: clock[0])
+    store = ClassDrawings(open_database(f"sqlite:///{tmp_path / 'd.db'}"))
+    first, second = readings_of(small_mnist, 2)
+    store.add(kept(*first, session="fast"))
+    clock[0] += 0.5
+    with pytest.raises(TooFast, match="One label a second"):
+        store.add(kept(*second, session="fast"))
+    store.add(kept(*second, session="someone else"))  # other sessions are not held up
+    store.add(kept(*first, session="fast"))  # the same drawing again is no new label
+    clock[0] += 0.5
+    store.add(kept(*second, session="fast"))
+    assert store.count() == 3
+
+
+def test_only_the_teacher_exports_the_class_drawings(tmp_path, small_mnist):
+    from tests.test_storage import kept, readings_of
+
+    store = ClassDrawings(open_database(f"sqlite:///{tmp_path / 'd.db'}"))
+    store.add(kept(*readings_of(small_mnist, 1)[0]))
+    with pytest.raises(NotAllowed, match="Only the teacher can export"):
+        store.export(ALICE)
+    collection, originals = store.export(TEACHER)
+    assert len(collection) == len(originals) == 1

@@ -68,7 +68,7 @@ def url(request, tmp_path) -> str:
 
 @pytest.fixture
 def store(url) -> ClassDrawings:
-    return ClassDrawings(open_database(url))
+    return ClassDrawings(open_database(url), label_interval=0)  # one session labels fast here
 
 
 def readings_of(mnist, count: int) -> list:

@@ -15,6 +15,7 @@ import atexit
 import itertools
 import multiprocessing as mp
 import os
+import shutil
 import sys
 import threading
 import time
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from mnist_core.config import TrainConfig
-from mnist_core.roles import Visitor, may_start, may_stop, require_teacher
+from mnist_core.roles import NotAllowed, Visitor, may_start, may_stop, require_teacher
 from mnist_core.serving.evaluation import Mistakes
 from mnist_core.serving.model_files import SUFFIX, save_model
 from mnist_core.serving.network import MLP
@@ -45,7 +46,9 @@ from .states import ACTIVE_STATES, CANCELLED, FAILED, QUEUED, RUNNING, STARTING,
 
 ENV_MAX_RUNS = "DIGITLAB_MAX_TRAININGS"
 ENV_THREADS = "DIGITLAB_TRAIN_THREADS"
+MAX_WAITING = 8  # students' runs waiting in line across the server; the teacher's excepted
 KEEP_NETWORKS = 5  # ended runs that keep their networks; older ones keep what the page shows
+KEEP_RUN_FILES = 20  # ended runs that keep their checkpoint and TensorBoard folder on disk
 JOURNAL_SECONDS = 2.0  # how often a changed run is written down
 CHECKPOINTS = "checkpoints"  # the folder, in the data folder, of the runs' weights
 TENSORBOARD = "tensorboard"  # the folder, in the data folder, of the runs' event files
@@ -93,6 +96,7 @@ class _Run:
     inputs: TrainingInputs = field(default_factory=TrainingInputs)  # until the child has them
     dirty: bool = False  # changed since the journal last wrote it
     checkpointed_epochs: int = -1  # epochs done when its weights were last written
+    pruned: bool = False  # its checkpoint and TensorBoard folder are gone (KEEP_RUN_FILES)
 
 
 class TrainingRegistry:
@@ -176,6 +180,11 @@ class TrainingRegistry:
                     r.view.active and r.view.owner == visitor.session for r in self._runs.values()
                 )
                 may_start(visitor, self.teacher_only, own)
+                if not visitor.teacher and self._students_waiting() >= MAX_WAITING:
+                    raise NotAllowed(
+                        f"The line is full ({MAX_WAITING} runs are waiting): try again when "
+                        "one has started."
+                    )
             run_id = next(self._ids)
             view = RunView(
                 id=run_id,
@@ -213,6 +222,23 @@ class TrainingRegistry:
                 self._finish(run, STOPPED, "Stopped while starting; nothing was trained.")
             else:
                 run.stop_event.set()
+
+    def cancel_waiting(self, visitor: Visitor | None = None) -> int:
+        """The teacher empties the line at once; runs already training go on. Returns how
+        many were cancelled."""
+        require_teacher(visitor, "cancel the waiting runs")
+        with self._lock:
+            waiting, self._waiting = self._waiting, []
+            for run_id in waiting:
+                self._finish(
+                    self._runs[run_id],
+                    CANCELLED,
+                    "Cancelled by the teacher while it waited in line: nothing was trained.",
+                )
+            return len(waiting)
+
+    def _students_waiting(self) -> int:
+        return sum(not self._runs[run_id].view.by_teacher for run_id in self._waiting)
 
     def set_teacher_only(self, on: bool, visitor: Visitor | None = None) -> None:
         """Only the teacher may decide that only the teacher starts training."""
@@ -295,6 +321,29 @@ class TrainingRegistry:
                     self._records.save(to_record(view, history))
                 except (StorageError, OSError, ValueError) as exc:
                     print(f"Digit Lab: run {view.id} was not written down: {exc}", file=sys.stderr)
+        self._prune_files()
+
+    def _prune_files(self) -> None:
+        """Only the newest KEEP_RUN_FILES ended runs keep their checkpoint and TensorBoard
+        folder: a class's hundreds of runs do not fill the disk. Older runs keep their
+        figures; a model saved from one is a copy of its own and stays."""
+        with self._lock:
+            ended = sorted((r for r in self._runs.values() if r.ended), key=lambda r: -r.ended)
+            doomed = [
+                r for r in ended[KEEP_RUN_FILES:] if not r.pruned and r.view.live_network is None
+            ]
+            files = []
+            for run in doomed:
+                run.pruned = True
+                if run.view.checkpoint:
+                    files.append(Path(run.view.checkpoint))
+                    run.view = replace(run.view, checkpoint=None)
+                    run.dirty = True  # written down without it at the next journal
+        for path in files:
+            path.unlink(missing_ok=True)
+        if self._tensorboard is not None:
+            for run in doomed:
+                shutil.rmtree(self._tensorboard / f"run-{run.view.id}", ignore_errors=True)
 
     def _checkpoint(self, run: _Run, view: RunView) -> RunView:
         """After each epoch, and when a run ends, its latest weights go to a model file."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from mnist_core.config import TrainConfig
@@ -12,6 +13,10 @@ from mnist_core.serving.network import MLP
 
 from .registry import RunView
 from .states import INTERRUPTED
+
+MAX_SAVED_MODELS = 100  # model files in the models folder, all of them together
+MAX_SAVED_BYTES = 1024**3  # 1 GiB: about 14 of the largest networks (~73 MB each)
+_saving = threading.Lock()  # the room left is checked and taken by one save at a time
 
 
 def remove_saved_model(folder: Path, file_name: str, visitor: Visitor | None) -> None:
@@ -67,4 +72,22 @@ def save_run(run: RunView, name: str, folder: Path) -> Path:
     path = folder / f"{clean_model_name(name)}{SUFFIX}"
     if path.exists():
         raise FileExistsError(f"a model called {path.stem!r} already exists: choose another name")
-    return save_model(path, network, run_metadata(run, name.strip()))
+    with _saving:
+        check_room(folder, sum(array.nbytes for array in network.to_arrays()))
+        return save_model(path, network, run_metadata(run, name.strip()))
+
+
+def check_room(folder: Path, new_bytes: int) -> None:
+    """Saved models are a full copy each: a class saving every run would fill the disk, so
+    the models folder holds at most MAX_SAVED_MODELS files and MAX_SAVED_BYTES in all."""
+    saved = [path.stat().st_size for path in folder.glob(f"*{SUFFIX}")]
+    if len(saved) >= MAX_SAVED_MODELS:
+        raise ValueError(
+            f"this server already keeps {MAX_SAVED_MODELS} saved models: the teacher can "
+            "remove some on the Train page"
+        )
+    if sum(saved) + new_bytes > MAX_SAVED_BYTES:
+        raise ValueError(
+            f"saved models would take over {MAX_SAVED_BYTES / 1024**3:g} GiB on this server: "
+            "the teacher can remove some on the Train page"
+        )

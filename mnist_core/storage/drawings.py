@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -14,12 +16,17 @@ from mnist_core.roles import Visitor, require_teacher
 from mnist_core.serving.preprocess import ink_image
 from mnist_core.serving.reading import Reading
 
-from .database import drawings, guarded
+from .database import StorageError, drawings, guarded
 from .images import thumbnail
 
 MAX_MODEL_NAME = 200
 MAX_SESSION_ID = 64
 MAX_ORIGINAL_BYTES = 64 * 1024  # a small PNG copy of the drawing, not the full canvas
+LABEL_INTERVAL = 1.0  # seconds: a session keeps at most one drawing this often
+
+
+class TooFast(StorageError):
+    """A session labels faster than a student can draw; the message is one sentence."""
 
 
 @dataclass(frozen=True)
@@ -103,11 +110,17 @@ class Collection:
 class ClassDrawings:
     """The class's drawings in the app's database; every write is one transaction."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, label_interval: float = LABEL_INTERVAL) -> None:
         self.engine = engine
+        self.label_interval = label_interval
+        self._rate_lock = threading.Lock()
+        self._last_kept: dict[str, float] = {}  # session id -> when it last kept one
 
     def add(self, drawing: NewDrawing) -> int:
-        """Keep a labelled drawing; the same one sent twice is kept once. Returns its id."""
+        """Keep a labelled drawing; the same one sent twice is kept once. Returns its id.
+
+        Raises TooFast when the session kept another within `label_interval`: no student draws
+        that fast, a script flooding the class's wall does."""
         drawing.check()
         token = drawing.token
         with guarded("keeping the drawing"), self.engine.begin() as conn:
@@ -116,6 +129,7 @@ class ClassDrawings:
             ).scalar()
             if existing is not None:
                 return int(existing)
+            self._pace(drawing.session_id, time.monotonic())
             return int(
                 conn.execute(
                     sa.insert(drawings)
@@ -134,6 +148,19 @@ class ClassDrawings:
                 ).scalar_one()
             )
 
+    def _pace(self, session_id: str, now: float) -> None:
+        """One kept drawing per session per `label_interval` seconds, counted in this server
+        (a browser session talks to one server only)."""
+        with self._rate_lock:
+            last = self._last_kept.get(session_id)
+            if last is not None and now - last < self.label_interval:
+                raise TooFast("One label a second: wait a moment, then label it again.")
+            if len(self._last_kept) > 10_000:  # forget sessions that are not labelling now
+                self._last_kept = {
+                    s: t for s, t in self._last_kept.items() if now - t < self.label_interval
+                }
+            self._last_kept[session_id] = now
+
     def take_back(self, drawing_id: int, session_id: str) -> bool:
         """Remove a drawing, but only for the browser session that kept it."""
         with guarded("taking the drawing back"), self.engine.begin() as conn:
@@ -151,6 +178,25 @@ class ClassDrawings:
             return (
                 conn.execute(sa.delete(drawings).where(drawings.c.id == drawing_id)).rowcount == 1
             )
+
+    def remove_session(self, drawing_id: int, visitor: Visitor | None) -> int:
+        """The teacher removes every drawing of the browser session that kept this one (a
+        student who floods the wall); returns how many."""
+        require_teacher(visitor, "remove a student's drawings")
+        with guarded("removing the drawings"), self.engine.begin() as conn:
+            session = conn.execute(
+                sa.select(drawings.c.session_id).where(drawings.c.id == drawing_id)
+            ).scalar()
+            if session is None:
+                return 0
+            return conn.execute(
+                sa.delete(drawings).where(drawings.c.session_id == session)
+            ).rowcount
+
+    def export(self, visitor: Visitor | None) -> tuple[Collection, list[tuple[int, int, bytes]]]:
+        """Every drawing and its original, for the teacher to take away; refused to students."""
+        require_teacher(visitor, "export the class's drawings")
+        return self.collection(), self.originals()
 
     def clear(self, visitor: Visitor | None) -> int:
         """The teacher removes every drawing of the class; returns how many."""
