@@ -5,7 +5,11 @@ Run with `streamlit run app.py`. This file only sets up the pages; each lives in
 
 import streamlit as st
 
-from pages import APP_RAN, navigation, teacher_panel
+from mnist_core.serving.blas import one_blas_thread
+
+one_blas_thread()  # before the pages load NumPy: see blas.py
+
+from pages import APP_RAN, navigation, teacher_panel  # noqa: E402
 
 st.set_page_config(page_title="Digit Lab", page_icon="✏️", layout="wide")
 st.session_state[APP_RAN] = True
