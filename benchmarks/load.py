@@ -100,9 +100,10 @@ class Widget:
 class Tab:
     """One browser tab's worth of protocol on one page of the app."""
 
-    def __init__(self, url: str, page: str = "") -> None:
+    def __init__(self, url: str, page: str = "", query: str = "") -> None:
         base = url.rstrip("/")
         self.page_name = page
+        self.query = query  # the address's query string, as in /train?run=3
         self.page_url = f"{base}/{page}"
         self.stream = base.replace("http://", "ws://", 1) + "/_stcore/stream"
         self.ws = None
@@ -132,6 +133,7 @@ class Tab:
         rerun.page_script_hash = self.page_hash
         if not self.page_hash:  # the first run: the page comes from the address
             rerun.page_name = self.page_name
+        rerun.query_string = self.query
         rerun.fragment_id = fragment_id
         rerun.is_auto_rerun = auto
         context = rerun.context_info
@@ -159,6 +161,10 @@ class Tab:
             kind = forward.WhichOneof("type")
             if kind == "new_session":
                 self.page_hash = forward.new_session.page_script_hash or self.page_hash
+            elif (
+                kind == "navigation"
+            ):  # the page st.navigation ran: the browser's next reruns name it
+                self.page_hash = forward.navigation.page_script_hash or self.page_hash
             elif kind == "auto_rerun":
                 self.auto_reruns[forward.auto_rerun.fragment_id] = forward.auto_rerun.interval
             elif kind == "delta":
@@ -238,6 +244,8 @@ def _initial_state(kind: str, proto: object, raw: bool = False) -> WidgetState |
             return None
     elif kind == "checkbox":  # st.checkbox and st.toggle
         state.bool_value = proto.value if raw else proto.default
+    elif kind == "slider" and proto.options:  # st.select_slider: its options' texts
+        state.string_array_value.data.extend(proto.options[int(i)] for i in proto.default)
     elif kind == "slider":
         state.double_array_value.data.extend(proto.default)
     elif kind == "button_group":
