@@ -149,6 +149,7 @@ class TrainingRegistry:
         self._runs: dict[int, _Run] = {}  # the runs this server trains, or trained
         self._others: dict[int, RunView] = {}  # every other run of the database
         self._last_read: dict[int, RunRecord] = {}  # the others as last read
+        self._refresh_lock = threading.Lock()
         self._waiting: list[int] = []
         self._ids = itertools.count(1)
         self._endings = itertools.count(1)
@@ -324,9 +325,12 @@ class TrainingRegistry:
         """Read the database: every other run (only those written since the last look),
         stop requests for this server's runs, and who may start training. The watcher does
         this every WATCH_SECONDS; a test may call it to look at once."""
-        records = self._records
-        if records is None:
+        if self._records is None:
             return
+        with self._refresh_lock:  # the watcher's and a caller's looks, one at a time
+            self._refresh(self._records)
+
+    def _refresh(self, records: RunRecords) -> None:
         try:
             stops = records.stop_requests(self.server, ACTIVE_STATES)
             teacher_only = records.teacher_only()
