@@ -349,7 +349,11 @@ class TrainingRegistry:
             return
         self._last_read.update((record.id, record) for record in fresh)
         # Active runs are looked at on every pass: their server may have gone meanwhile.
-        looked_at = {r.id: r for r in self._last_read.values() if r.state in ACTIVE_STATES}
+        looked_at = {
+            r.id: r
+            for r in self._last_read.values()
+            if r.state in ACTIVE_STATES and r.id not in mine
+        }
         looked_at.update((record.id, record) for record in fresh)
         views = {run_id: self._other_view(record) for run_id, record in looked_at.items()}
         with self._lock:
