@@ -11,7 +11,11 @@ import contextlib
 
 import streamlit as st
 
-from pages import APP_RAN, announce, navigation, teacher_panel
+from mnist_core.serving.blas import one_blas_thread
+
+one_blas_thread()  # before the pages load NumPy: see blas.py
+
+from pages import APP_RAN, announce, navigation, teacher_panel  # noqa: E402
 
 
 @contextlib.asynccontextmanager

@@ -30,7 +30,17 @@ label counts as acknowledged when the answer shows "Kept: your N" in the `labell
 container. One more session, the projector, keeps /class open and counts the wall's
 refreshes.
 
+The server's CPU time per rerun (its own process, not a training process) is reported beside
+that of a bare canvas page (benchmarks/bare_canvas_app.py) loaded the same way in the same run:
+once as a user would start it, once with OPENBLAS_NUM_THREADS=1.
+
+--servers 2 starts two app servers on one database and spreads the students over them, one
+student's tab always on the same server, as a reverse proxy with sticky sessions does
+(docs/deployment.md). --burst measures the worst case instead of a lesson: every student
+sends a stroke at the same moment, five times over.
+
 Usage: python -m benchmarks.load [--students 1 10 30] [--drawings 6] [--url URL] [--train]
+       [--servers N] [--burst]
 (without --url it starts the app itself, on a throwaway data folder).
 """
 
@@ -40,7 +50,9 @@ import argparse
 import asyncio
 import collections
 import concurrent.futures
+import contextlib
 import json
+import os
 import random
 import re
 import statistics
@@ -89,9 +101,10 @@ class Widget:
 class Tab:
     """One browser tab's worth of protocol on one page of the app."""
 
-    def __init__(self, url: str, page: str = "") -> None:
+    def __init__(self, url: str, page: str = "", query: str = "") -> None:
         base = url.rstrip("/")
         self.page_name = page
+        self.query = query  # the address's query string, as in /train?run=3
         self.page_url = f"{base}/{page}"
         self.stream = base.replace("http://", "ws://", 1) + "/_stcore/stream"
         self.ws = None
@@ -121,6 +134,7 @@ class Tab:
         rerun.page_script_hash = self.page_hash
         if not self.page_hash:  # the first run: the page comes from the address
             rerun.page_name = self.page_name
+        rerun.query_string = self.query
         rerun.fragment_id = fragment_id
         rerun.is_auto_rerun = auto
         context = rerun.context_info
@@ -148,6 +162,10 @@ class Tab:
             kind = forward.WhichOneof("type")
             if kind == "new_session":
                 self.page_hash = forward.new_session.page_script_hash or self.page_hash
+            elif (
+                kind == "navigation"
+            ):  # the page st.navigation ran: the browser's next reruns name it
+                self.page_hash = forward.navigation.page_script_hash or self.page_hash
             elif kind == "auto_rerun":
                 self.auto_reruns[forward.auto_rerun.fragment_id] = forward.auto_rerun.interval
             elif kind == "delta":
@@ -227,6 +245,8 @@ def _initial_state(kind: str, proto: object, raw: bool = False) -> WidgetState |
             return None
     elif kind == "checkbox":  # st.checkbox and st.toggle
         state.bool_value = proto.value if raw else proto.default
+    elif kind == "slider" and proto.options:  # st.select_slider: its options' texts
+        state.string_array_value.data.extend(proto.options[int(i)] for i in proto.default)
     elif kind == "slider":
         state.double_array_value.data.extend(proto.default)
     elif kind == "button_group":
@@ -313,6 +333,7 @@ class Report:
     wrong: list[tuple[int, int | None]] = field(default_factory=list)  # (drawn, shown)
     exceptions: list[str] = field(default_factory=list)
     drawings: int = 0
+    reruns: int = 0  # every rerun the servers answered: page loads, strokes, labels, the wall's
     refreshes: int = 0  # the projector's wall refreshes
     score: str = ""  # what the projector's score said last
 
@@ -330,6 +351,7 @@ class Report:
             "wrong": len(self.wrong),
             "exceptions": len(self.exceptions),
             "projector_refreshes": self.refreshes,
+            "reruns": self.reruns,
         }
 
 
@@ -361,6 +383,7 @@ async def one_student(
     rng = random.Random(seed)
     last_label = -LABEL_INTERVAL
     async with Student(url) as student:
+        report.reruns += 1
         for _ in range(drawings):
             digit = rng.randrange(10)
             moved = hand_drawn(digit, rng)
@@ -368,6 +391,7 @@ async def one_student(
             for n in range(1, len(moved) + 1):
                 await asyncio.sleep(rng.uniform(*pause))
                 answer = await student.draw(render(moved[:n]), moved[:n])
+                report.reruns += 1
                 report.strokes.append(answer.seconds)
                 report.exceptions.extend(answer.exceptions)
             report.drawings += 1
@@ -385,6 +409,7 @@ async def one_student(
             else:
                 label = await student.choose_truth(digit)
             last_label = time.monotonic()
+            report.reruns += 1
             report.labels.append(label.seconds)
             report.exceptions.extend(label.exceptions)
             if kept(label, digit):
@@ -398,6 +423,7 @@ async def projector(url: str, done: asyncio.Event, report: Report) -> None:
     timers make it (one at a time here), until the students are done and every fragment has
     run once more after that."""
     async with Tab(url, "class") as tab:
+        report.reruns += 1
         if not tab.auto_reruns:
             raise RuntimeError("/class asked for no timed reruns (st.fragment(run_every=...))")
         now = time.monotonic()
@@ -408,6 +434,7 @@ async def projector(url: str, done: asyncio.Event, report: Report) -> None:
             await asyncio.sleep(max(0.0, due[fragment] - time.monotonic()))
             finished = done.is_set()
             answer = await tab.rerun(fragment, auto=True)
+            report.reruns += 1
             due[fragment] += tab.auto_reruns[fragment]
             report.exceptions.extend(f"projector: {e}" for e in answer.exceptions)
             if CLASS_WALL in answer.texts:
@@ -418,29 +445,88 @@ async def projector(url: str, done: asyncio.Event, report: Report) -> None:
 
 
 async def classroom(
-    url: str, students: int, drawings: int, pause: tuple[float, float] = (0.5, 2.0), seed: int = 0
+    urls: list[str],
+    students: int,
+    drawings: int,
+    pause: tuple[float, float] = (0.5, 2.0),
+    seed: int = 0,
+    wall: bool = True,
 ) -> Report:
-    """Students draw and label at once while the projector shows /class."""
+    """Students draw and label at once, spread over the servers, while the projector shows
+    /class on the first (without `wall`, no projector: a bare page has no /class)."""
     report = Report(students)
     done = asyncio.Event()
-    wall = asyncio.create_task(projector(url, done, report))
+    shown = asyncio.create_task(projector(urls[0], done, report)) if wall else None
     try:
         await asyncio.gather(
-            *(one_student(url, drawings, pause, seed * 1000 + i, report) for i in range(students))
+            *(
+                one_student(urls[i % len(urls)], drawings, pause, seed * 1000 + i, report)
+                for i in range(students)
+            )
         )
     finally:
         done.set()
-    await wall
+    if shown is not None:
+        await shown
+    return report
+
+
+async def burst(urls: list[str], students: int, rounds: int = 5, seed: int = 0) -> Report:
+    """The worst case: every student sends a stroke at the same moment, `rounds` times."""
+    report = Report(students)
+    rng = random.Random(seed)
+    async with contextlib.AsyncExitStack() as stack:
+        tabs = [
+            await stack.enter_async_context(Student(urls[i % len(urls)])) for i in range(students)
+        ]
+        report.reruns += students
+        for _ in range(rounds):
+            strokes = [hand_drawn(rng.randrange(10), rng)[:1] for _ in tabs]
+            answers = await asyncio.gather(
+                *(tab.draw(render(stroke), stroke) for tab, stroke in zip(tabs, strokes))
+            )
+            report.strokes.extend(answer.seconds for answer in answers)
+            report.exceptions.extend(e for answer in answers for e in answer.exceptions)
+            report.reruns += len(answers)
+            await asyncio.sleep(1.0)  # the class lifts its pens
     return report
 
 
 def run_classroom(
-    url: str, students: int, drawings: int, pause: tuple[float, float] = (0.5, 2.0)
+    url: str | list[str],
+    students: int,
+    drawings: int,
+    pause: tuple[float, float] = (0.5, 2.0),
+    wall: bool = True,
 ) -> Report:
     """The classroom on an event loop of its own thread: Playwright's sync API (load.py
-    --train) holds this thread's loop."""
+    --train) holds this thread's loop. `url`: one server, or several to spread students over."""
+    urls = [url] if isinstance(url, str) else url
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, classroom(url, students, drawings, pause)).result()
+        return pool.submit(
+            asyncio.run, classroom(urls, students, drawings, pause, wall=wall)
+        ).result()
+
+
+def run_burst(urls: list[str], students: int) -> Report:
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, burst(urls, students)).result()
+
+
+@dataclass
+class Server:
+    """An app server the load goes to; `pid` None: started elsewhere (--url), CPU unmeasured."""
+
+    url: str
+    pid: int | None = None
+
+    def cpu_seconds(self) -> float | None:
+        """User and system CPU time of the server's own process so far (Linux's /proc)."""
+        if self.pid is None:
+            return None
+        with open(f"/proc/{self.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -449,44 +535,88 @@ def main() -> None:
     parser.add_argument("--drawings", type=int, default=6, help="digits each student draws")
     parser.add_argument("--url", help="an app already running (default: start one)")
     parser.add_argument("--train", action="store_true", help="keep a training run going")
+    parser.add_argument("--servers", type=int, default=1, help="app servers on one database")
+    parser.add_argument("--burst", action="store_true", help="all students stroke at once")
     args = parser.parse_args()
     if args.url:
-        measure(args.url, args)
+        measure([Server(args.url)], [], args)
         return
-    from benchmarks.app_server import running_app
+    from benchmarks.app_server import app_process
 
     # The class's drawings go to a throwaway folder, never into the real data/.
     with (
         tempfile.TemporaryDirectory(prefix="digitlab-load-") as data,
-        running_app({"DIGITLAB_DATA_DIR": data, "DIGITLAB_DATABASE_URL": ""}) as url,
+        contextlib.ExitStack() as stack,
     ):
-        measure(url, args)
+        env = {"DIGITLAB_DATA_DIR": data, "DIGITLAB_DATABASE_URL": ""}
+        servers = []
+        for _ in range(args.servers):
+            url, process = stack.enter_context(app_process(env))
+            servers.append(Server(url, process.pid))
+        bare = []
+        for label, blas in (("bare canvas page", {}), ("bare page, 1 BLAS thread", ONE_THREAD)):
+            url, process = stack.enter_context(app_process(blas, script=BARE_PAGE))
+            bare.append((label, Server(url, process.pid)))
+        measure(servers, bare, args)
 
 
-def measure(url: str, args: argparse.Namespace) -> None:
+BARE_PAGE = "benchmarks/bare_canvas_app.py"
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1"}
+
+
+def measure(servers: list[Server], bare: list[tuple[str, Server]], args) -> None:
     if args.train:
         from benchmarks.training_load import keep_training
 
-        with keep_training(url):
-            _measure_all(url, args)
+        with keep_training(servers[0].url):
+            _measure_all(servers, bare, args)
     else:
-        _measure_all(url, args)
+        _measure_all(servers, bare, args)
 
 
-def _measure_all(url: str, args: argparse.Namespace) -> None:
+def _measure_all(servers: list[Server], bare: list[tuple[str, Server]], args) -> None:
     for students in args.students:
-        report = run_classroom(url, students, args.drawings)
-        s = report.summary()
-        print(
-            f"{students:3d} students: strokes p50 {_s(s['stroke_p50_s'])} p95 "
-            f"{_s(s['stroke_p95_s'])} ({s['strokes']}); labels p50 {_s(s['label_p50_s'])} p95 "
-            f"{_s(s['label_p95_s'])} ({s['labels_acknowledged']}/{s['labels']} acknowledged); "
-            f"{s['wrong']} misread, {s['exceptions']} exceptions, "
-            f"{s['projector_refreshes']} wall refreshes"
-        )
-        for exception in report.exceptions[:5]:
-            print("   ", exception)
-        print(json.dumps(s))
+        app_ms = _cpu_ms_per_rerun(servers, students, args, wall=True)
+        label = f"{len(servers)} servers" if len(servers) > 1 else "Digit Lab"
+        _print(label, app_ms)
+        for name, server in bare:
+            ms = _cpu_ms_per_rerun([server], students, args, wall=False)
+            _print(name, ms)
+            if app_ms[1] is not None and ms[1]:
+                print(f"    CPU per rerun: Digit Lab / {name} = {app_ms[1] / ms[1]:.2f}x")
+
+
+def _cpu_ms_per_rerun(
+    servers: list[Server], students: int, args, wall: bool
+) -> tuple[Report, float | None]:
+    """Run the load; the servers' CPU milliseconds per rerun they answered (None: unknown)."""
+    urls = [server.url for server in servers]
+    before = [server.cpu_seconds() for server in servers]
+    if args.burst:
+        report = run_burst(urls, students)
+    else:
+        report = run_classroom(urls, students, args.drawings, wall=wall)
+    after = [server.cpu_seconds() for server in servers]
+    if None in before or not report.reruns:
+        return report, None
+    spent = sum(b - a for a, b in zip(before, after))
+    return report, round(1000 * spent / report.reruns, 1)
+
+
+def _print(label: str, measured: tuple[Report, float | None]) -> None:
+    report, cpu_ms = measured
+    s = report.summary()
+    s["cpu_ms_per_rerun"] = cpu_ms
+    cpu = "" if cpu_ms is None else f"; CPU {cpu_ms:.1f} ms per rerun ({s['reruns']} reruns)"
+    print(
+        f"{label}, {report.students:3d} students: strokes p50 {_s(s['stroke_p50_s'])} p95 "
+        f"{_s(s['stroke_p95_s'])} ({s['strokes']}); labels p50 {_s(s['label_p50_s'])} p95 "
+        f"{_s(s['label_p95_s'])} ({s['labels_acknowledged']}/{s['labels']} acknowledged); "
+        f"{s['exceptions']} exceptions, {s['projector_refreshes']} wall refreshes{cpu}"
+    )
+    for exception in report.exceptions[:5]:
+        print("   ", exception)
+    print(json.dumps(s))
 
 
 def _s(seconds: float | None) -> str:

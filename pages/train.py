@@ -67,6 +67,11 @@ DEFAULT_PRESET = "keras-rmsprop"
 RANDOM = "random"  # "Start from": random weights
 RECENT_CURVES = 5  # runs drawn in "Compare runs" until someone picks others
 COMPARE_PICKED = "_compare_picked"  # this session chose the runs to draw itself
+FROM_ANOTHER_SERVER = (
+    "Another app server of this class trains this run: what you see is what it wrote down "
+    "last (it does every 2 seconds), and drawing with it uses its weights after its last "
+    "finished epoch."
+)
 LABELS = {
     "truncated_normal": "random, bell-shaped (truncated normal)",
     "uniform": "random between 0 and 0.1 (uniform)",
@@ -425,7 +430,7 @@ def class_drawings() -> ClassSet:
 def stop(run_id: int) -> None:
     try:
         registry().stop(run_id, visitor())
-    except NotAllowed as exc:
+    except (NotAllowed, StorageError) as exc:
         st.session_state["stop_error"] = str(exc)
 
 
@@ -460,7 +465,7 @@ def teacher_controls() -> None:
 def set_teacher_only(on: bool) -> None:
     try:
         registry().set_teacher_only(on, visitor())
-    except NotAllowed as exc:
+    except (NotAllowed, StorageError) as exc:
         st.session_state["teacher_error"] = str(exc)
 
 
@@ -529,8 +534,8 @@ def run_list(shown: int, busy: bool) -> None:
                 captions=[run_caption(r, visitor().session) for r in runs],
                 key="run-choice",
                 on_change=choose_run,
-                help="Every run started on this server since it began, newest first. "
-                "Pick one to see it.",
+                help="Every run of the class, newest first: those of this server and, where "
+                "the class has several, of the others. Pick one to see it.",
             )
 
     runs_now()
@@ -554,6 +559,8 @@ def live_view(run_id: int, polling: bool) -> None:
             st.markdown(f"**{status_text(run)}**")  # never empty: see status_text
             fraction, text = progress(run)
             st.progress(fraction, text=text)
+            if run.active and run.from_database:
+                st.caption(FROM_ANOTHER_SERVER)
         me = visitor()
         if run.active and (me.teacher or run.owner == me.session):
             st.button("Stop", on_click=stop, args=(run.id,), type="secondary")
@@ -741,7 +748,7 @@ def compare_view(runs: list[RunView]) -> None:
         return
     with st.expander("Compare runs", expanded=False):
         st.caption(
-            "Every run on this server and every saved model. Try the same network with "
+            "Every run of the class and every saved model. Try the same network with "
             "both ways of scoring mistakes, or with step sizes 0.001 and 1."
         )
         st.dataframe(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import sqlalchemy as sa
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +24,45 @@ def _app_data_outside_the_repository(tmp_path_factory):
     folder, never in the repository's data/ (a test may still name its own)."""
     if not os.environ.get("DIGITLAB_DATA_DIR"):
         os.environ["DIGITLAB_DATA_DIR"] = str(tmp_path_factory.mktemp("digitlab_data"))
+
+
+def postgres_url() -> str | None:
+    """The PostgreSQL of `pg_virtualenv` (Debian's postgresql-common), which the README's
+    test command uses when it is installed: it sets PGHOST, PGPORT, PGUSER and PGPASSWORD."""
+    if not os.environ.get("PGHOST"):
+        return None
+    user = os.environ.get("PGUSER", "postgres")
+    password = os.environ.get("PGPASSWORD", "")
+    host, port = os.environ["PGHOST"], os.environ.get("PGPORT", "5432")
+    database_name = os.environ.get("PGDATABASE", "postgres")
+    return sa.URL.create(
+        "postgresql+psycopg",
+        username=user,
+        password=password or None,
+        host=host if not host.startswith("/") else None,
+        port=int(port),
+        database=database_name,
+        query={"host": host} if host.startswith("/") else {},
+    ).render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path) -> str:
+    """A database of its own for the test: a fresh SQLite file, then a clean PostgreSQL."""
+    from mnist_core.storage import database
+
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'data' / 'digitlab.db'}"
+    found = postgres_url()
+    if found is None:
+        if os.environ.get("DIGITLAB_REQUIRE_POSTGRES"):
+            pytest.fail("DIGITLAB_REQUIRE_POSTGRES is set but no PostgreSQL is running (PGHOST)")
+        pytest.skip("no PostgreSQL server here (run the tests under pg_virtualenv)")
+    engine = sa.create_engine(found)
+    with engine.begin() as conn:  # a clean slate for each test
+        database.metadata.drop_all(conn)
+    engine.dispose()
+    return found
 
 
 @pytest.fixture(scope="session")

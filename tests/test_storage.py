@@ -1,7 +1,7 @@
 """The class's drawings store, on SQLite always and on a real PostgreSQL when one is running.
 
-PostgreSQL runs under `pg_virtualenv` (Debian's postgresql-common), which the README's test
-command uses when it is installed: it sets PGHOST, PGPORT, PGUSER and PGPASSWORD.
+PostgreSQL runs under `pg_virtualenv` (Debian's postgresql-common): see the `url` fixture in
+conftest.py.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import concurrent.futures
 import io
 import multiprocessing
-import os
 import sqlite3
 import threading
 import zipfile
@@ -30,40 +29,6 @@ from mnist_core.storage.database import (
 from mnist_core.storage.drawings import ClassDrawings, NewDrawing
 from mnist_core.storage.export import ExportError, export, npz_bytes, zip_bytes
 from tests.conftest import canvas_drawing
-
-
-def postgres_url() -> str | None:
-    if not os.environ.get("PGHOST"):
-        return None
-    user = os.environ.get("PGUSER", "postgres")
-    password = os.environ.get("PGPASSWORD", "")
-    host, port = os.environ["PGHOST"], os.environ.get("PGPORT", "5432")
-    database_name = os.environ.get("PGDATABASE", "postgres")
-    return sa.URL.create(
-        "postgresql+psycopg",
-        username=user,
-        password=password or None,
-        host=host if not host.startswith("/") else None,
-        port=int(port),
-        database=database_name,
-        query={"host": host} if host.startswith("/") else {},
-    ).render_as_string(hide_password=False)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'data' / 'digitlab.db'}"
-    found = postgres_url()
-    if found is None:
-        if os.environ.get("DIGITLAB_REQUIRE_POSTGRES"):
-            pytest.fail("DIGITLAB_REQUIRE_POSTGRES is set but no PostgreSQL is running (PGHOST)")
-        pytest.skip("no PostgreSQL server here (run the tests under pg_virtualenv)")
-    engine = sa.create_engine(found)
-    with engine.begin() as conn:  # a clean slate for each test
-        database.metadata.drop_all(conn)
-    engine.dispose()
-    return found
 
 
 @pytest.fixture
@@ -260,11 +225,48 @@ def test_runs_are_kept_and_rewritten_as_they_go(url):
     from mnist_core.storage.runs import RunRecord, RunRecords
 
     records = RunRecords(open_database(url))
-    first = RunRecord(7, "a run", None, {"epochs": 3}, "s", False, "running", "", "2026-11-23")
-    records.save(first)
-    records.save(RunRecord(**{**first.__dict__, "state": "finished", "result": {"x": 1}}))
-    [kept] = records.all()
-    assert kept.state == "finished" and kept.result == {"x": 1} and kept.config == {"epochs": 3}
+    first = RunRecord(0, "a run", None, {"epochs": 3}, "s", False, "running", "", "2026-11-23")
+    run_id = records.create(first)
+    other = RunRecords(open_database(url)).create(first)  # as another app server would
+    assert other == run_id + 1
+    records.save(
+        RunRecord(**{**first.__dict__, "id": run_id, "state": "finished", "result": {"x": 1}})
+    )
+    kept, _ = records.all()
+    assert kept.id == run_id and kept.state == "finished" and kept.result == {"x": 1}
+    assert kept.config == {"epochs": 3}
+
+
+def test_a_version_2_database_keeps_its_runs_and_numbers_new_ones_after_them(url):
+    from mnist_core.storage.runs import RunRecord, RunRecords
+
+    engine = open_database(url)
+    with engine.begin() as conn:  # the runs table as version 2 made it, with one run kept
+        database.runs.drop(conn)
+        conn.execute(sa.update(database.settings).values(value="2"))
+        conn.execute(
+            sa.text(
+                "CREATE TABLE runs (id INTEGER NOT NULL PRIMARY KEY, name VARCHAR(200) NOT NULL, "
+                "preset VARCHAR(64), config JSON NOT NULL, owner VARCHAR(64) NOT NULL, "
+                "by_teacher BOOLEAN NOT NULL, state VARCHAR(16) NOT NULL, message TEXT NOT NULL, "
+                "created VARCHAR(32) NOT NULL, updated TIMESTAMP WITH TIME ZONE NOT NULL, "
+                "history JSON NOT NULL, result JSON, checkpoint VARCHAR(500), "
+                "checkpoint_step INTEGER NOT NULL)"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO runs VALUES (41, 'old run', NULL, '{}', 's', false, 'finished', 'ok', "
+                "'2026-11-23', CURRENT_TIMESTAMP, '{}', NULL, NULL, 0)"
+            )
+        )
+    records = RunRecords(open_database(url))
+    [old] = records.all()
+    assert (old.id, old.name, old.state, old.server) == (41, "old run", "finished", None)
+    new = RunRecord(0, "new", None, {}, "s", False, "queued", "", "2026-12-01", server="b")
+    assert records.create(new) == 42
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(database.settings.c.value)).scalar() == str(SCHEMA_VERSION)
 
 
 def test_a_version_1_database_is_upgraded_at_start(tmp_path):

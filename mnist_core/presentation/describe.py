@@ -11,6 +11,8 @@ from .verdict import verdict
 
 def status_text(run: RunView) -> str:
     """One line that names the state, where the run is, and its latest loss."""
+    if run.state == QUEUED and run.queue_position is None:  # in another server's line
+        return "queued: waiting for a free slot on the server it was started on"
     if run.state == QUEUED:
         return f"queued: number {run.queue_position} in line, waiting for a free slot"
     if run.state == STARTING:

@@ -34,8 +34,9 @@ def thinned(losses: list[tuple[int, float]]) -> list[list[float]]:
     return [list(point) for point in kept]
 
 
-def to_record(view, history: History) -> RunRecord:
-    """A run's state now (a RunView and its History), as one database row."""
+def to_record(view, history: History, server: str | None = None) -> RunRecord:
+    """A run's state now (a RunView and its History), as one database row; `server`: the
+    app server that trains it."""
     return RunRecord(
         id=view.id,
         name=view.name,
@@ -56,12 +57,14 @@ def to_record(view, history: History) -> RunRecord:
         result=None if view.result is None else _result_figures(view.result),
         checkpoint=view.checkpoint,
         checkpoint_step=view.checkpoint_step,
+        server=server,
     )
 
 
-def from_record(record: RunRecord) -> tuple[dict, History]:
+def from_record(record: RunRecord, cut_off: bool = True) -> tuple[dict, History]:
     """The fields of a RunView, and its History, from a row. A run that was waiting or
-    training when the server stopped is now interrupted, with what it had kept."""
+    training when its server stopped (`cut_off`) is now interrupted, with what it had kept;
+    one whose server is still there shows the state it wrote last."""
     kept = record.history
     history = History(
         started=_event(RunStarted, kept.get("started")),
@@ -72,7 +75,7 @@ def from_record(record: RunRecord) -> tuple[dict, History]:
     )
     config = TrainConfig.from_dict(record.config)
     state, message = record.state, record.message
-    if state in ACTIVE_STATES:
+    if state in ACTIVE_STATES and cut_off:
         state, message = INTERRUPTED, interrupted_message(record, history, config)
     fields = {
         "id": record.id,

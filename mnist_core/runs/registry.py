@@ -6,6 +6,15 @@ state, which pages read as immutable `RunView`s from their own threads. The read
 the child's pipe and on the process itself, and the server keeps no write end of the pipe,
 so a child that dies, even halfway through a message, is noticed at once. Only the last few
 ended runs keep their networks: memory does not grow with every run a class makes.
+
+With the app's database, several app servers of one class work together: the database
+numbers the runs; each server writes down only the runs it trains (every JOURNAL_SECONDS),
+renewing them while they wait or train, and reads every other run from it (every
+WATCH_SECONDS), with its curves, results and checkpoint as written last. A stop asked for on
+another server is a request in the database, which the server that trains the run acts on
+at its next look. An active run whose server has gone (its process ended on this machine, or
+no renewal for GONE_SECONDS) is interrupted. The training line (DIGITLAB_MAX_TRAININGS)
+counts per server: it guards the CPU and memory of the machine the training processes run on.
 No TensorFlow and no Streamlit here.
 """
 
@@ -16,13 +25,15 @@ import itertools
 import multiprocessing as mp
 import os
 import shutil
+import socket
 import sys
 import threading
 import time
 import traceback
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from multiprocessing.connection import wait as wait_for_any
 from pathlib import Path
 from typing import Any
@@ -34,7 +45,7 @@ from mnist_core.serving.model_files import SUFFIX, save_model
 from mnist_core.serving.network import MLP
 from mnist_core.storage.database import StorageError, open_database
 from mnist_core.storage.locations import data_dir
-from mnist_core.storage.runs import RunRecords
+from mnist_core.storage.runs import RunRecord, RunRecords
 
 from .endings import killed_message, unreadable_message
 from .events import BatchEnd, EpochEnd, RunEnded, RunStarted, WeightsSnapshot
@@ -42,7 +53,16 @@ from .history import History
 from .process import ChildSettings, Failed, Finished, TrainingInputs, train_in_child
 from .records import from_record, to_record
 from .result import TrainResult
-from .states import ACTIVE_STATES, CANCELLED, FAILED, QUEUED, RUNNING, STARTING, STOPPED
+from .states import (
+    ACTIVE_STATES,
+    CANCELLED,
+    FAILED,
+    INTERRUPTED,
+    QUEUED,
+    RUNNING,
+    STARTING,
+    STOPPED,
+)
 
 ENV_MAX_RUNS = "DIGITLAB_MAX_TRAININGS"
 ENV_THREADS = "DIGITLAB_TRAIN_THREADS"
@@ -50,6 +70,8 @@ MAX_WAITING = 8  # students' runs waiting in line across the server; the teacher
 KEEP_NETWORKS = 5  # ended runs that keep their networks; older ones keep what the page shows
 KEEP_RUN_FILES = 20  # ended runs that keep their checkpoint and TensorBoard folder on disk
 JOURNAL_SECONDS = 2.0  # how often a changed run is written down
+WATCH_SECONDS = 1.0  # how often the database is read: other servers' runs, stop requests
+GONE_SECONDS = 30.0  # an active run not renewed for this long: its server has gone
 CHECKPOINTS = "checkpoints"  # the folder, in the data folder, of the runs' weights
 TENSORBOARD = "tensorboard"  # the folder, in the data folder, of the runs' event files
 
@@ -79,6 +101,9 @@ class RunView:
     by_teacher: bool = False
     checkpoint: str | None = None  # a model file of its latest kept weights
     checkpoint_step: int = 0
+    # Read from the database, not held by this server: another server trains it (or an
+    # earlier one did), and what it shows is what that server wrote last.
+    from_database: bool = False
 
     @property
     def active(self) -> bool:
@@ -125,20 +150,26 @@ class TrainingRegistry:
         self._context = mp.get_context("spawn")
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)  # notified on every update
-        self._runs: dict[int, _Run] = {}
+        self._runs: dict[int, _Run] = {}  # the runs this server trains, or trained
+        self._others: dict[int, RunView] = {}  # every other run of the database
+        self._last_read: dict[int, RunRecord] = {}  # the others as last read
+        self._refresh_lock = threading.Lock()
         self._waiting: list[int] = []
         self._ids = itertools.count(1)
         self._endings = itertools.count(1)
         self._closed = False
+        self._closing = threading.Event()
         self.teacher_only = False  # when set, students see runs but cannot start one
+        self.server = server_name()  # this server among those that share the database
         self._records = records
         self._checkpoints = checkpoints
         self._tensorboard = tensorboard  # a folder of TensorBoard event files, one per run
         self._journal_due = threading.Event()
         self._journal_lock = threading.Lock()
         if records is not None:
-            self._load_past(records)
+            self.refresh()
             threading.Thread(target=self._journal, daemon=True, name="run-journal").start()
+            threading.Thread(target=self._watch, daemon=True, name="run-watch").start()
         atexit.register(self.shutdown)
 
     @classmethod
@@ -172,22 +203,21 @@ class TrainingRegistry:
         Raises NotAllowed for a student who may not start one now (see roles.may_start).
         """
         config.validate()
+        # Another server's teacher may have just changed who starts: ask the database.
+        teacher_only = self.teacher_only if self._records is None else self._records.teacher_only()
         with self._lock:
             if self._closed:
                 raise RuntimeError("the training registry has shut down")
             if visitor is not None:
-                own = sum(
-                    r.view.active and r.view.owner == visitor.session for r in self._runs.values()
-                )
-                may_start(visitor, self.teacher_only, own)
+                own = sum(v.active and v.owner == visitor.session for v in self._all_views())
+                may_start(visitor, teacher_only, own)
                 if not visitor.teacher and self._students_waiting() >= MAX_WAITING:
                     raise NotAllowed(
                         f"The line is full ({MAX_WAITING} runs are waiting): try again when "
                         "one has started."
                     )
-            run_id = next(self._ids)
             view = RunView(
-                id=run_id,
+                id=0,
                 name=name,
                 preset=preset,
                 config=config,
@@ -196,6 +226,14 @@ class TrainingRegistry:
                 owner=visitor.session if visitor else "",
                 by_teacher=bool(visitor and visitor.teacher),
             )
+        if self._records is None:
+            run_id = next(self._ids)
+        else:  # the database numbers it, apart from every other server's runs
+            run_id = self._records.create(to_record(view, History(), self.server))
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the training registry has shut down")
+            view = replace(view, id=run_id)
             self._runs[run_id] = _Run(view, inputs=inputs or TrainingInputs(), dirty=True)
             self._waiting.append(run_id)
             self._start_waiting()
@@ -208,20 +246,32 @@ class TrainingRegistry:
         """
         with self._lock:
             run = self._runs.get(run_id)
-            if run is None or not run.view.active:
+            if run is None:  # another server's run: ask it, through the database
+                other = self._others.get(run_id)
+                if other is None or not other.active:
+                    return
+                may_stop(visitor, other.owner)
+            elif not run.view.active:
                 return
-            may_stop(visitor, run.view.owner)
-            if run.view.state == QUEUED:
-                self._waiting.remove(run_id)
-                self._finish(
-                    run, CANCELLED, "Cancelled while it waited in line: nothing was trained."
-                )
-            elif run.view.state == STARTING:
-                # Nothing learnt yet: no reason to wait for TensorFlow to finish loading.
-                run.process.terminate()
-                self._finish(run, STOPPED, "Stopped while starting; nothing was trained.")
             else:
-                run.stop_event.set()
+                may_stop(visitor, run.view.owner)
+                self._stop_here(run)
+                return
+        self._records.request_stop(run_id)
+
+    def _stop_here(self, run: _Run) -> None:
+        """Stop a run this server trains; the caller holds the lock."""
+        if not run.view.active:
+            return
+        if run.view.state == QUEUED:
+            self._waiting.remove(run.view.id)
+            self._finish(run, CANCELLED, "Cancelled while it waited in line: nothing was trained.")
+        elif run.view.state == STARTING:
+            # Nothing learnt yet: no reason to wait for TensorFlow to finish loading.
+            run.process.terminate()
+            self._finish(run, STOPPED, "Stopped while starting; nothing was trained.")
+        else:
+            run.stop_event.set()
 
     def cancel_waiting(self, visitor: Visitor | None = None) -> int:
         """The teacher empties the line at once; runs already training go on. Returns how
@@ -235,27 +285,45 @@ class TrainingRegistry:
                     CANCELLED,
                     "Cancelled by the teacher while it waited in line: nothing was trained.",
                 )
-            return len(waiting)
+            elsewhere = [
+                run_id
+                for run_id, view in self._others.items()
+                if view.state == QUEUED and run_id not in self._runs
+            ]
+        for run_id in elsewhere:  # other servers' lines: their servers cancel them
+            self._records.request_stop(run_id)
+        return len(waiting) + len(elsewhere)
 
     def _students_waiting(self) -> int:
         return sum(not self._runs[run_id].view.by_teacher for run_id in self._waiting)
 
     def set_teacher_only(self, on: bool, visitor: Visitor | None = None) -> None:
-        """Only the teacher may decide that only the teacher starts training."""
+        """Only the teacher may decide that only the teacher starts training; with the
+        database, on every server of the class, and after a restart."""
         require_teacher(visitor, "decide who starts training")
+        if self._records is not None:
+            self._records.set_teacher_only(on)
         with self._lock:
             self.teacher_only = on
             self._changed.notify_all()
 
     def get(self, run_id: int) -> RunView | None:
         with self._lock:
-            run = self._runs.get(run_id)
-            return None if run is None else self._view(run)
+            return self._current(run_id)
 
     def runs(self) -> list[RunView]:
-        """Every run of this server, newest first."""
+        """Every run of the class, this server's and the database's, newest first."""
         with self._lock:
-            return [self._view(r) for r in sorted(self._runs.values(), key=lambda r: -r.view.id)]
+            return sorted(self._all_views(), key=lambda view: -view.id)
+
+    def _current(self, run_id: int) -> RunView | None:
+        run = self._runs.get(run_id)
+        return self._others.get(run_id) if run is None else self._view(run)
+
+    def _all_views(self) -> list[RunView]:
+        """Caller holds the lock."""
+        mine = [self._view(run) for run in self._runs.values()]
+        return mine + [view for run_id, view in self._others.items() if run_id not in self._runs]
 
     def wait(
         self,
@@ -264,38 +332,86 @@ class TrainingRegistry:
         timeout: float = 600.0,
     ) -> RunView:
         """Block until the run satisfies `until` (default: it has ended); for scripts and tests."""
+
+        def there() -> bool:
+            view = self._current(run_id)
+            return view is not None and until(view)
+
         with self._changed:
-            if not self._changed.wait_for(lambda: until(self._view(self._runs[run_id])), timeout):
+            if not self._changed.wait_for(there, timeout):
                 raise TimeoutError(f"run {run_id} did not get there within {timeout} s")
-            return self._view(self._runs[run_id])
+            return self._current(run_id)
 
     def shutdown(self) -> None:
         """End every child process and write every run down; called at interpreter exit too."""
         with self._lock:
             self._closed = True
             runs = list(self._runs.values())
+        self._closing.set()
         for run in runs:
             if run.process is not None and run.process.is_alive():
                 run.process.terminate()
                 run.process.join(timeout=5)
         self._write_journal()
 
-    def _load_past(self, records: RunRecords) -> None:
-        """The runs earlier servers kept; those cut off mid-run are interrupted now."""
-        try:
-            kept = records.all()
-        except StorageError as exc:
-            print(f"Digit Lab: earlier runs could not be read: {exc}", file=sys.stderr)
+    def refresh(self) -> None:
+        """Read the database: every other run (only those written since the last look),
+        stop requests for this server's runs, and who may start training. The watcher does
+        this every WATCH_SECONDS; a test may call it to look at once."""
+        if self._records is None:
             return
-        for record in kept:
-            fields, history = from_record(record)
-            run = _Run(RunView(**fields), history=history, ended=next(self._endings))
-            run.checkpointed_epochs = len(history.epochs)
-            run.dirty = record.state != fields["state"]  # write the interruption down
-            self._runs[record.id] = run
-        if kept:
-            self._ids = itertools.count(kept[-1].id + 1)
-        self._release_old_networks()
+        with self._refresh_lock:  # the watcher's and a caller's looks, one at a time
+            self._refresh(self._records)
+
+    def _refresh(self, records: RunRecords) -> None:
+        try:
+            stops = records.stop_requests(self.server, ACTIVE_STATES)
+            teacher_only = records.teacher_only()
+            versions = records.versions()
+            with self._lock:
+                mine = set(self._runs)
+            changed = [
+                run_id
+                for run_id, updated in versions.items()
+                if run_id not in mine
+                and (run_id not in self._last_read or self._last_read[run_id].updated != updated)
+            ]
+            fresh = records.all(changed) if changed else []
+        except StorageError as exc:
+            print(f"Digit Lab: the runs could not be read: {exc}", file=sys.stderr)
+            return
+        self._last_read.update((record.id, record) for record in fresh)
+        # Active runs are looked at on every pass: their server may have gone meanwhile.
+        looked_at = {
+            r.id: r
+            for r in self._last_read.values()
+            if r.state in ACTIVE_STATES and r.id not in mine
+        }
+        looked_at.update((record.id, record) for record in fresh)
+        views = {run_id: self._other_view(record) for run_id, record in looked_at.items()}
+        with self._lock:
+            self.teacher_only = teacher_only
+            self._others.update(views)
+            for run_id in stops:
+                if run_id in self._runs:
+                    self._stop_here(self._runs[run_id])
+            self._changed.notify_all()
+
+    def _other_view(self, record: RunRecord) -> RunView:
+        """A run of the database as this server shows it; one whose server has gone is
+        written down as interrupted (by whichever server sees it first)."""
+        cut_off = record.state in ACTIVE_STATES and server_gone(record.server, record.updated)
+        fields, history = from_record(record, cut_off=cut_off)
+        if cut_off:
+            try:
+                self._records.end_if_unchanged(record, INTERRUPTED, fields["message"])
+            except StorageError as exc:
+                print(f"Digit Lab: run {record.id} was not written down: {exc}", file=sys.stderr)
+        return _with_history(RunView(**fields, from_database=True), history)
+
+    def _watch(self) -> None:
+        while not self._closing.wait(WATCH_SECONDS):
+            self.refresh()
 
     def _journal(self) -> None:
         """Write changed runs down every couple of seconds, outside the pages' way."""
@@ -315,12 +431,18 @@ class TrainingRegistry:
                 for run in due:
                     run.dirty = False
                 work = [(run, self._view(run), run.history.copy()) for run in due]
+                # Waiting and quiet runs are renewed, so other servers know this one is there.
+                quiet = [r.view.id for r in self._runs.values() if r.view.active and r not in due]
             for run, view, history in work:
                 try:
                     view = self._checkpoint(run, view)
-                    self._records.save(to_record(view, history))
+                    self._records.save(to_record(view, history, self.server))
                 except (StorageError, OSError, ValueError) as exc:
                     print(f"Digit Lab: run {view.id} was not written down: {exc}", file=sys.stderr)
+            try:
+                self._records.renew(quiet)
+            except StorageError as exc:
+                print(f"Digit Lab: the runs were not renewed: {exc}", file=sys.stderr)
         self._prune_files()
 
     def _prune_files(self) -> None:
@@ -373,16 +495,7 @@ class TrainingRegistry:
         position = None
         if run.view.state == QUEUED:
             position = self._waiting.index(run.view.id) + 1
-        history = run.history
-        return replace(
-            run.view,
-            queue_position=position,
-            started=history.started,
-            losses=tuple(history.losses),
-            epochs=tuple(history.epochs),
-            last_batch=history.last_batch,
-            ended=history.ended,
-        )
+        return _with_history(replace(run.view, queue_position=position), run.history)
 
     def _start_waiting(self) -> None:
         """Start queued runs while there are free slots; the caller holds the lock."""
@@ -495,3 +608,45 @@ class TrainingRegistry:
                 result = run.view.result
                 lean = None if result is None else result.without_network()
                 run.view = replace(run.view, live_network=None, result=lean)
+
+
+def _with_history(view: RunView, history: History) -> RunView:
+    return replace(
+        view,
+        started=history.started,
+        losses=tuple(history.losses),
+        epochs=tuple(history.epochs),
+        last_batch=history.last_batch,
+        ended=history.ended,
+    )
+
+
+def server_name() -> str:
+    """This server among those sharing a database: its machine, its process, and a random
+    part, so a restarted server never takes an earlier one's runs for its own."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def server_gone(server: str | None, updated: datetime | None) -> bool:
+    """Whether the server of an active run has gone: none is named (a run from before
+    several servers), its process on this machine has ended, or it has not renewed the
+    run for GONE_SECONDS (its machine may be off; servers' clocks must agree)."""
+    if not server or updated is None:
+        return True
+    if updated.tzinfo is None:  # SQLite keeps no time zone: it was written in UTC
+        updated = updated.replace(tzinfo=UTC)
+    if (datetime.now(UTC) - updated).total_seconds() > GONE_SECONDS:
+        return True
+    host, _, rest = server.partition(":")
+    pid = rest.partition(":")[0]
+    return host == socket.gethostname()[:40] and pid.isdigit() and not _alive(int(pid))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):  # OverflowError: no such process id at all
+        return False
+    except PermissionError:  # there, but someone else's
+        return True
+    return True

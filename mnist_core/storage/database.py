@@ -20,7 +20,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from mnist_core.storage.locations import database_url
 
-SCHEMA_VERSION = 2  # 1: the class's drawings; 2: training runs
+SCHEMA_VERSION = 3  # 1: the class's drawings; 2: training runs; 3: runs of several servers
 BUSY_TIMEOUT_SECONDS = 10  # how long a writer waits for another before giving up
 UNAVAILABLE = "The class's drawings cannot be kept right now"
 SETUP_TRIES = 5  # opening a fresh database while another process creates it: look again
@@ -29,7 +29,8 @@ _setup_lock = threading.Lock()  # the class store and the run records open it at
 
 metadata = sa.MetaData()
 
-# One row: the schema version this database was made or last upgraded to.
+# The schema version this database was made or last upgraded to ("schema_version"), and the
+# class's settings every app server shares ("teacher_only": "1" or "0").
 settings = sa.Table(
     "digitlab_settings",
     metadata,
@@ -57,7 +58,8 @@ drawings = sa.Table(
 runs = sa.Table(
     "runs",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),  # the app's run number
+    # The run's number, given by the database: unique across every app server that uses it.
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("preset", sa.String(64)),
     sa.Column("config", sa.JSON, nullable=False),  # the TrainConfig's settings
@@ -66,11 +68,16 @@ runs = sa.Table(
     sa.Column("state", sa.String(16), nullable=False),
     sa.Column("message", sa.Text, nullable=False),
     sa.Column("created", sa.String(32), nullable=False),
+    # When its server last wrote it; an active run's server writes it every few seconds, so a
+    # run whose server has gone stops being renewed (runs/registry.py).
     sa.Column("updated", sa.DateTime(timezone=True), nullable=False),
     sa.Column("history", sa.JSON, nullable=False),  # thinned loss curve, epochs, start and end
     sa.Column("result", sa.JSON),  # the final evaluation's figures, once it has one
     sa.Column("checkpoint", sa.String(500)),  # a model file of its latest kept weights
     sa.Column("checkpoint_step", sa.Integer, nullable=False),
+    sa.Column("server", sa.String(64)),  # the app server that trains it (its line, its child)
+    # The teacher asked, on any server, to stop it: its own server acts on it.
+    sa.Column("stop_requested", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 
@@ -78,8 +85,25 @@ def _add_runs(conn: Connection) -> None:
     runs.create(conn, checkfirst=True)
 
 
+def _runs_of_several_servers(conn: Connection) -> None:
+    """Version 3: the database numbers the runs (PostgreSQL needs a sequence for that; in
+    SQLite an integer primary key already is one) and keeps which server trains each, and
+    stop requests. Existing runs keep their numbers; new ones follow the highest."""
+    present = {column["name"] for column in sa.inspect(conn).get_columns("runs")}
+    for column in (runs.c.server, runs.c.stop_requested):
+        if column.name not in present:  # a version 1 database got them with the table
+            spec = sa.schema.CreateColumn(column).compile(dialect=conn.dialect)
+            conn.execute(sa.text(f"ALTER TABLE runs ADD COLUMN {spec}"))
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("CREATE SEQUENCE IF NOT EXISTS runs_id_seq OWNED BY runs.id"))
+        conn.execute(
+            sa.text("SELECT setval('runs_id_seq', COALESCE(MAX(id), 0) + 1, false) FROM runs")
+        )
+        conn.execute(sa.text("ALTER TABLE runs ALTER COLUMN id SET DEFAULT nextval('runs_id_seq')"))
+
+
 # Upgrades from version N to N + 1, run in order inside the start-up transaction.
-UPGRADES: dict[int, Callable[[Connection], None]] = {1: _add_runs}
+UPGRADES: dict[int, Callable[[Connection], None]] = {1: _add_runs, 2: _runs_of_several_servers}
 
 
 class StorageError(RuntimeError):
