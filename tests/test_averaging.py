@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from mnist_core.serving.averaging import AveragingError, side_by_side
+from mnist_core.serving.averaging import AveragingError, apart, side_by_side
 from mnist_core.serving.model_files import load_model, save_model
 from mnist_core.serving.network import softmax
 from tests.conftest import SMALL_MNIST
@@ -29,6 +29,22 @@ def test_each_network_sees_only_its_own_units(small_mnist):
         own = n.forward(small_mnist.x_test[:20]).hidden
         assert np.allclose(first[0][:, 24 * i : 24 * (i + 1)], own[0], atol=1e-5)
         assert np.allclose(first[1][:, 12 * i : 12 * (i + 1)], own[1], atol=1e-5)
+
+
+def test_apart_gives_back_networks_whose_average_is_the_wide_one(small_mnist):
+    """What a distilled network learns from: the members, each at its own cost."""
+    members = [random_mlp((784, 24, 12, 10), seed=s) for s in (6, 7, 8)]
+    wide = side_by_side(members)
+    again = apart(wide, 3)
+    images = small_mnist.x_test[:50]
+    assert [m.layer_sizes for m in again] == [(784, 24, 12, 10)] * 3
+    for mine, theirs in zip(again, members):  # every layer but the shared output bias
+        assert all(np.allclose(a, b, atol=1e-6) for a, b in zip(mine.weights, theirs.weights))
+    mean = np.mean([np.log(m.predict_proba(images)) for m in again], axis=0)
+    assert np.allclose(softmax(mean), wide.predict_proba(images), atol=1e-5)
+    assert apart(members[0], 1) == [members[0]]
+    with pytest.raises(AveragingError, match="do not split into 5"):
+        apart(wide, 5)
 
 
 def test_linear_networks_and_networks_without_hidden_layers_average_their_outputs(small_mnist):

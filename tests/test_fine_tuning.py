@@ -14,7 +14,7 @@ from tests.conftest import canvas_drawing
 from tests.test_cli import cli
 
 tf = pytest.importorskip("tensorflow")
-from mnist_core.training.class_mix import EPOCH_SHARE, HOLDOUT_SHARE, mix_in  # noqa: E402
+from mnist_core.training.class_mix import HOLDOUT_SHARE, mix_in  # noqa: E402
 from mnist_core.training.train import train  # noqa: E402
 
 BUNDLED_LAYERS = load_model(BUNDLED_MODEL).network.layer_sizes
@@ -39,7 +39,7 @@ def test_the_class_drawings_are_repeated_into_training_and_partly_held_out(small
     mixed = mix_in(split, class_set, seed=0)
     assert len(mixed.x_class) == round(len(class_set) * HOLDOUT_SHARE)
     added = len(mixed.x_train) - len(split.x_train)
-    assert added == pytest.approx(EPOCH_SHARE * len(split.x_train), rel=0.2)
+    assert added == pytest.approx(TrainConfig().class_share * len(split.x_train), rel=0.2)
     # No held-out drawing is among those learnt from.
     learnt = {row.tobytes() for row in mixed.x_train[len(split.x_train) :]}
     assert not any(row.tobytes() in learnt for row in mixed.x_class)
