@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.handwriting import jittered
-from mnist_core.dataset import load_class_file
+from mnist_core.dataset import ClassSet, load_class_file
 from mnist_core.serving.evaluation import evaluate
 from mnist_core.serving.model_files import BUNDLED_MODEL, load_model
 from mnist_core.serving.preprocess import prepare_digit
@@ -37,16 +37,23 @@ ROOT = Path(__file__).resolve().parent.parent
 WORST_HANDS = ("emil", "ivo")  # the bundled model's worst: their slashed 0s read as 8s
 
 
-def class_file(path: Path, hands: tuple[str, ...], per_digit: int, seed: int) -> int:
-    """The hands' digits as the Class page would export them; returns how many."""
+def class_drawings(hands: tuple[str, ...], per_digit: int, seed: int) -> ClassSet:
+    """The hands' digits as the class would label them: drawn on the canvas, prepared as the
+    Draw page prepares a drawing, kept as the 28x28 image the database holds."""
     images, labels = [], []
     for drawn in jittered(hands, per_digit, seed=seed):
         pixels = prepare_digit(drawn.image)
         if pixels is not None:
             images.append((pixels * 255).round().astype(np.uint8))
             labels.append(drawn.digit)
-    np.savez(path, x=np.stack(images), y=np.array(labels, np.uint8))
-    return len(labels)
+    return ClassSet.from_images(np.stack(images), np.array(labels, np.uint8))
+
+
+def class_file(path: Path, hands: tuple[str, ...], per_digit: int, seed: int) -> int:
+    """The hands' digits in the Class page's export layout; returns how many."""
+    drawings = class_drawings(hands, per_digit, seed)
+    np.savez(path, x=(drawings.x.reshape(-1, 28, 28) * 255).round().astype(np.uint8), y=drawings.y)
+    return len(drawings)
 
 
 def fine_tune(args: argparse.Namespace, class_path: Path, out: Path) -> dict:

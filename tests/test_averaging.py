@@ -151,3 +151,19 @@ def test_the_average_records_shared_settings_and_survives_odd_metadata(tmp_path)
     assert meta["preset"] == "p"
     assert meta["config"] == {"hidden": [64, 32], "epochs": 3, "optimizer": "adam"}
     assert meta["metrics"]["train_seconds"] is None  # one network does not say
+
+
+def test_the_command_line_distils_an_average_into_one_network_and_records_it(tmp_path):
+    _, both, _ = averaged(tmp_path, {s: {"command": f"seed {s}"} for s in (1, 2)})
+    out = tmp_path / "one.npz"
+    done = cli(
+        "train", "--preset", "keras-rmsprop", "--engine", "scratch", "--hidden", "32,16",
+        "--epochs", "1", "--teacher", str(both), "--data", str(SMALL_MNIST), "--out", str(out),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    meta = load_model(out).metadata
+    assert meta["layers"] == [784, 32, 16, 10] and meta["config"]["teacher"] == "both"
+    assert [m["command"] for m in meta["teacher"]["members"]] == ["seed 1", "seed 2"]
+    assert meta["teacher"]["command"].startswith("python -m mnist_core average ")
+    keras = cli("train", "--engine", "keras", "--teacher", str(both), "--data", str(SMALL_MNIST))
+    assert keras.returncode == 1 and "needs the scratch engine" in keras.stderr

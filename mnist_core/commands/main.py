@@ -188,7 +188,7 @@ def _train(args: argparse.Namespace, argv: list[str]) -> int:
             output=start.output,
             start_from=Path(args.start_from).stem,
         ).validate()
-    teachers = None
+    teacher = teachers = None
     if args.teacher:
         teacher = load_model(args.teacher)
         teachers = apart(teacher.network, len(teacher.metadata.get("members") or ()))
@@ -239,7 +239,10 @@ def _train(args: argparse.Namespace, argv: list[str]) -> int:
         print(f"the class's held-out drawings: {result.class_evaluation.accuracy:.2%}", file=log)
     if out is not None:
         command = "python -m mnist_core " + shlex.join(argv)
-        save_model(out, result.network, result.metadata(out.stem, args.preset, command), args.force)
+        metadata = result.metadata(out.stem, args.preset, command)
+        if teacher is not None:
+            metadata["teacher"] = teacher_record(teacher.metadata)
+        save_model(out, result.network, metadata, args.force)
         summary["saved"] = str(out)
         print(f"saved {out}", file=log)
     else:
@@ -247,6 +250,15 @@ def _train(args: argparse.Namespace, argv: list[str]) -> int:
     if args.json:
         print(json.dumps(summary))
     return 0
+
+
+def teacher_record(metadata: dict) -> dict:
+    """What a distilled model keeps of the model it learnt from: how that was made (its
+    command, its networks' commands) and how well it read, not its training curves."""
+    kept = ("name", "command", "preset", "created", "members", "sha256")
+    record = {key: metadata[key] for key in kept if key in metadata}
+    record["test_accuracy"] = (metadata.get("metrics") or {}).get("test_accuracy")
+    return record
 
 
 def _export(args: argparse.Namespace, argv: list[str]) -> int:
