@@ -332,9 +332,9 @@ def learning_panel(runs: list[RunView]) -> None:
         st.selectbox,
         "Start from",
         "Random weights learn from nothing. A trained model goes on learning from what it "
-        "already knows (fine-tuning): its layer sizes are used. The bundled model is three "
-        "networks side by side, so it learns as one wide network: about 8 times slower than "
-        "one of them.",
+        "already knows (fine-tuning): its layer sizes are used. A model that averages "
+        "several networks side by side learns as one wide network: three side by side are "
+        "about 8 times slower than one.",
         options=list(starts),
         format_func=starts.get,
         key="start_from",

@@ -108,6 +108,8 @@ def test_the_command_line_fine_tunes_on_an_exported_class_file(
         "train", "--class-data", str(tmp_path / "none.npz"), "--data", str(small_mnist_path)
     )
     assert missing.returncode == 1 and "does not exist" in missing.stderr
+    alone = cli("train", "--preset", "fine-tune", "--data", str(small_mnist_path))
+    assert alone.returncode == 2 and "add --start-from" in alone.stderr
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ from mnist_core.config import (
 )
 from mnist_core.dataset import ClassSet, DataError, load_class_file
 from mnist_core.presentation.both_sides import both_sides
-from mnist_core.presets import PRESETS, preset_config
+from mnist_core.presets import FINE_TUNE, PRESETS, preset_config
 from mnist_core.runs.events import BatchEnd, EpochEnd, Event, RunStarted
 from mnist_core.serving.averaging import AveragingError, apart
 from mnist_core.serving.drawings import DrawingRefused, check_pixels, too_many_pixels
@@ -180,6 +180,8 @@ def _config_from(args: argparse.Namespace):
 
 def _train(args: argparse.Namespace, argv: list[str]) -> int:
     config = _config_from(args)
+    if args.preset == FINE_TUNE and not args.start_from:
+        raise UsageError(f"the {FINE_TUNE} preset adjusts a trained model: add --start-from MODEL")
     start = None
     if args.start_from:
         start = load_model(args.start_from).network
