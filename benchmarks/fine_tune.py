@@ -37,11 +37,15 @@ ROOT = Path(__file__).resolve().parent.parent
 WORST_HANDS = ("emil", "ivo")  # the bundled model's worst: their slashed 0s read as 8s
 
 
-def class_drawings(hands: tuple[str, ...], per_digit: int, seed: int) -> ClassSet:
-    """The hands' digits as the class would label them: drawn on the canvas, prepared as the
-    Draw page prepares a drawing, kept as the 28x28 image the database holds."""
+def class_drawings(
+    hands: tuple[str, ...], per_digit: int, seed: int, digits: tuple[int, ...] = tuple(range(10))
+) -> ClassSet:
+    """The hands' `digits` as the class would label them: drawn on the canvas, prepared as
+    the Draw page prepares a drawing, kept as the 28x28 image the database holds."""
     images, labels = [], []
     for drawn in jittered(hands, per_digit, seed=seed):
+        if drawn.digit not in digits:
+            continue
         pixels = prepare_digit(drawn.image)
         if pixels is not None:
             images.append((pixels * 255).round().astype(np.uint8))
@@ -83,7 +87,7 @@ def main() -> None:
     parser.add_argument("--data", help="mnist.npz (else $MNIST_PATH)")
     parser.add_argument("--hands", default=",".join(WORST_HANDS), help="hands of the class")
     parser.add_argument("--per-digit", type=int, default=6, help="class drawings per digit")
-    parser.add_argument("--unseen-per-digit", type=int, default=20)
+    parser.add_argument("--unseen-per-digit", type=int, default=40)
     args = parser.parse_args()
     hands = tuple(args.hands.split(","))
     with tempfile.TemporaryDirectory() as folder:
@@ -98,7 +102,8 @@ def main() -> None:
         tuned = load_model(out).network
         learnt = load_class_file(class_path)
         unseen = load_class_file(unseen_path)
-    before = evaluate(load_model(args.model).network, unseen.x, unseen.y).accuracy
+    start = load_model(args.model).network
+    before = evaluate(start, unseen.x, unseen.y).accuracy
     after = evaluate(tuned, unseen.x, unseen.y).accuracy
     rate = summary["samples_per_second"]
     print(f"{len(learnt)} class drawings learnt from ({args.preset}, {summary['steps']} steps)")
@@ -109,8 +114,14 @@ def main() -> None:
         f"| after learning from the class ({summary['seconds']:.0f} s, {rate:,.0f} images/s) "
         f"| {after:.1%} | {summary['test_accuracy']:.2%} |"
     )
-    errors = (1 - before) * len(unseen), (1 - after) * len(unseen)
-    print(f"errors on the unseen drawings: {errors[0]:.0f} -> {errors[1]:.0f}")
+    wrong_before = start.predict_proba(unseen.x).argmax(axis=1) != unseen.y
+    wrong_after = tuned.predict_proba(unseen.x).argmax(axis=1) != unseen.y
+    worst = int(np.bincount(unseen.y[wrong_before], minlength=10).argmax())
+    print(
+        f"errors on the unseen drawings: {wrong_before.sum()} -> {wrong_after.sum()}; on its "
+        f"worst digit, {worst} ({(unseen.y == worst).sum()} drawings): "
+        f"{wrong_before[unseen.y == worst].sum()} -> {wrong_after[unseen.y == worst].sum()}"
+    )
     print(
         json.dumps(
             {"class_drawings": len(learnt), "unseen": len(unseen), "unseen_before": before}
