@@ -29,8 +29,6 @@ from .reporter import LastGoodWeights, Reporter
 
 MAX_STEPS_PER_CALL = 256  # the length of the loss vector one compiled call returns
 CALL_SECONDS = 0.25  # what one call aims to take: how long a stop request or a curve waits
-TEMPERATURE = 3.0  # distillation: softens the teachers' answers so their second guesses count
-LABEL_SHARE = 0.1  # distillation: the labels' weight in the loss, the teachers' the rest
 
 
 def loss_function(kind: str):
@@ -63,23 +61,16 @@ def make_training_loop(
     that is not finite. It returns the number of steps run and a (2, MAX_STEPS_PER_CALL)
     array of each step's loss and correct answers (zeros past the last step run).
 
-    With `teachers` (distillation), each image's loss is mostly the cross-entropy against
-    the teachers' averaged answer on the very image the network sees, augmented and all,
-    rather than against its label: the average holds what the teachers know between digits (a 7 that
+    With `teachers` (distillation), each image's loss is the cross-entropy against the
+    teachers' averaged answer on the very image the network sees, augmented and all, not
+    against its label: the average holds what the teachers know between digits (a 7 that
     looks a little like a 1), so one network learns more of what they read than labels give.
     """
     compute_loss = loss_function(loss_kind)
 
     def teachers_answer(x):
         average = tf.add_n([t.logits(x) for t in teachers]) / len(teachers)
-        return tf.nn.softmax(average / TEMPERATURE)
-
-    def distillation_loss(logits, targets, y):
-        # Hinton et al. 2015: both softened by the temperature, scaled back by its square so
-        # the gradients keep their size, plus a little of the labels themselves.
-        soft = tf.nn.softmax_cross_entropy_with_logits(labels=targets, logits=logits / TEMPERATURE)
-        hard = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits)
-        return (1 - LABEL_SHARE) * TEMPERATURE**2 * soft + LABEL_SHARE * hard
+        return tf.nn.softmax(average)
 
     params = model.weights
     positions = tf.range(batch_size)
@@ -104,7 +95,7 @@ def make_training_loop(
             with tf.GradientTape() as tape:
                 logits = model.logits(x)
                 if teachers:
-                    losses = distillation_loss(logits, targets, y)
+                    losses = tf.nn.softmax_cross_entropy_with_logits(labels=targets, logits=logits)
                 else:
                     losses = compute_loss(logits, y, model.output)
                 loss = tf.reduce_sum(losses * real) / tf.cast(size, tf.float32)
