@@ -138,7 +138,7 @@ def test_fine_tuning_the_bundled_model_on_the_class_shows_both_scores(open_tab):
     teacher.get_by_role("option", name=re.compile("Bundled model")).click()
     teacher.get_by_text("Also learn from the class's drawings").click()
     # Starting from a trained model and learning from the class picks the gentle preset.
-    teacher.get_by_text("Learn the class's handwriting (from a trained model)").first.wait_for()
+    teacher.get_by_text(re.compile("it learns your style and keeps reading MNIST")).wait_for()
     teacher.get_by_role("button", name="Start training").click()
     watch_status(teacher, "finished", timeout_s=300)
     result = teacher.locator(RESULT)
