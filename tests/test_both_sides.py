@@ -67,3 +67,25 @@ def test_too_few_or_too_easy_kept_aside_drawings_give_no_figure(held, before, ex
 def test_runs_without_a_before_have_no_two_sides():
     assert both_sides(result(None, None, (0.99, 0.99))) is None
     assert both_sides(result((30, 32), None, (0.99, 0.99))) is None
+
+
+def test_both_sides_survive_a_restart_of_the_server():
+    """The figures a finished fine-tune shows are kept in its database row."""
+    from mnist_core.runs.records import from_record, to_record
+    from mnist_core.runs.registry import RunView
+
+    kept = result((31, 32), 24 / 32, (0.9944, 0.9941))
+    view = RunView(
+        id=3,
+        name="fine-tune",
+        preset="fine-tune",
+        config=kept.config,
+        state="finished",
+        created="2026-12-01T10:00:00",
+        result=kept,
+    )
+    fields, _ = from_record(to_record(view, History()))
+    again = fields["result"]
+    assert fields["config"].start_from == "default"
+    assert (again.test_accuracy_before, again.class_accuracy_before) == (0.9944, 0.75)
+    assert both_sides(again) == both_sides(kept)
