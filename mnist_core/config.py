@@ -54,7 +54,9 @@ class TrainConfig:
     validation_share: float = 1 / 12  # of training images held out for validation (5,000 of 60,000)
     report_every: int = 10  # a batch-loss event every this many steps
     class_data: bool = False  # also learn from the class's labelled drawings (some held out)
+    class_share: float = 0.1  # the class's drawings, repeated to this share of the MNIST images
     start_from: str = ""  # the model whose weights it starts from; "" = random weights
+    teacher: str = ""  # learn the answers of this (averaged) model, not only the labels
 
     @property
     def layer_sizes(self) -> tuple[int, ...]:
@@ -98,6 +100,10 @@ class TrainConfig:
             raise ConfigError(f"epochs must be 1 to {MAX_EPOCHS}, got {self.epochs!r}")
         if not 0 <= self.validation_share < 1:
             raise ConfigError(f"the validation share must be 0 to 1, got {self.validation_share}")
+        if not 0 < self.class_share < 1:
+            raise ConfigError(f"the class's share must be between 0 and 1, got {self.class_share}")
+        if self.teacher and self.engine != "scratch":
+            raise ConfigError("learning from a teacher model needs the scratch engine")
         if self.report_every < 1:
             raise ConfigError("report_every must be at least 1")
         if train_size is not None:

@@ -18,6 +18,7 @@ from mnist_core.config import (
     parse_hidden,
 )
 from mnist_core.dataset import ClassSet, available_locally
+from mnist_core.presentation.both_sides import both_sides
 from mnist_core.presentation.charts import (
     accuracy_frame,
     accuracy_spec,
@@ -37,7 +38,7 @@ from mnist_core.presentation.describe import (
 from mnist_core.presentation.model_picker import model_menu
 from mnist_core.presentation.pictures import enlarge
 from mnist_core.presentation.verdict import verdict
-from mnist_core.presets import PRESETS, changed_settings
+from mnist_core.presets import FINE_TUNE, PRESETS, changed_settings
 from mnist_core.roles import NotAllowed
 from mnist_core.runs.estimate import estimate
 from mnist_core.runs.keras_download import keras_file_bytes
@@ -105,6 +106,7 @@ def apply_preset() -> None:
         augment=config.augment,
         engine=config.engine,
         seed=config.seed,
+        class_share=config.class_share,
     )
 
 
@@ -123,6 +125,7 @@ def settings_config() -> TrainConfig:
         augment=bool(s["augment"]),
         engine=s["engine"],
         seed=int(s["seed"]),
+        class_share=float(s.get("class_share", TrainConfig.class_share)),
     ).validate()
 
 
@@ -334,22 +337,40 @@ def learning_panel(runs: list[RunView]) -> None:
         st.selectbox,
         "Start from",
         "Random weights learn from nothing. A trained model goes on learning from what it "
-        "already knows (fine-tuning): its layer sizes are used. The bundled model is three "
-        "networks side by side, so it learns as one wide network: about 8 times slower than "
-        "one of them.",
+        "already knows (fine-tuning): its layer sizes are used. A model that averages "
+        "several networks side by side learns as one wide network: three side by side are "
+        "about 8 times slower than one.",
         options=list(starts),
         format_func=starts.get,
         key="start_from",
-        on_change=take_start_layers,
+        on_change=start_changed,
     )
     control(
         st.toggle,
         "Also learn from the class's drawings",
         "Mixes the digits the class labelled on the Draw page into the training images "
         "(repeated, so a few hundred count against 55,000) and keeps a quarter of them aside "
-        "to score the network on: the class drawings curve.",
+        "to score the network on: the class drawings curve. Starting from a trained model, "
+        "it picks the gentle fine-tune preset, and the result shows both the class's "
+        "drawings and MNIST, before and after.",
         key="class_data",
+        on_change=pick_fine_tune,
     )
+
+
+def start_changed() -> None:
+    pick_fine_tune()
+    take_start_layers()
+
+
+def pick_fine_tune() -> None:
+    """A trained model learning from the class gets the preset made for it: small steps,
+    one pass, the class's drawings weighted more, so it learns their style and keeps MNIST."""
+    trained = st.session_state.get("start_from", RANDOM) != RANDOM
+    if trained and st.session_state.get("class_data"):
+        st.session_state["preset"] = FINE_TUNE
+        apply_preset()
+        take_start_layers()
 
 
 def start_choice():
@@ -402,7 +423,7 @@ def new_run() -> tuple[TrainConfig, str, str | None, TrainingInputs]:
     if drawings is not None:
         config = config.replace(class_data=True)
     preset = st.session_state["preset"]
-    same = PRESETS[preset].config == config
+    same = not changed_settings(preset, config)
     name = preset if same else f"custom ({preset})"
     return config, name, preset if same else None, TrainingInputs(drawings, start_from)
 
@@ -602,10 +623,14 @@ def result_view(run: RunView) -> None:
         st.markdown(f"### Test accuracy: {accuracy:.2%}")
         st.caption(f"On {run.result.evaluation.confusion.sum():,} test images it never saw.")
         class_result = run.result.class_evaluation
-        if class_result is not None:
-            before = run.result.class_accuracy_before
-            was = f" (the model it started from: {before:.1%})" if before is not None else ""
-            st.markdown(f"### Class drawings: {class_result.accuracy:.1%}{was}")
+        sides = both_sides(run.result)
+        if sides is not None:
+            with st.container(key="both-sides"):
+                st.markdown(f"**{sides.headline}**")
+                st.markdown(f"- {sides.class_line}\n- {sides.mnist_line}")
+                st.caption("Kept-aside drawings: it never learnt from these.")
+        elif class_result is not None:
+            st.markdown(f"### Class drawings: {class_result.accuracy:.1%}")
             st.caption(
                 f"On {class_result.confusion.sum():,} of the class's drawings kept aside: "
                 "it never learnt from these."

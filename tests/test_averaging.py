@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from mnist_core.serving.averaging import AveragingError, side_by_side
+from mnist_core.serving.averaging import AveragingError, apart, side_by_side
 from mnist_core.serving.model_files import load_model, save_model
 from mnist_core.serving.network import softmax
 from tests.conftest import SMALL_MNIST
@@ -29,6 +29,22 @@ def test_each_network_sees_only_its_own_units(small_mnist):
         own = n.forward(small_mnist.x_test[:20]).hidden
         assert np.allclose(first[0][:, 24 * i : 24 * (i + 1)], own[0], atol=1e-5)
         assert np.allclose(first[1][:, 12 * i : 12 * (i + 1)], own[1], atol=1e-5)
+
+
+def test_apart_gives_back_networks_whose_average_is_the_wide_one(small_mnist):
+    """What a distilled network learns from: the members, each at its own cost."""
+    members = [random_mlp((784, 24, 12, 10), seed=s) for s in (6, 7, 8)]
+    wide = side_by_side(members)
+    again = apart(wide, 3)
+    images = small_mnist.x_test[:50]
+    assert [m.layer_sizes for m in again] == [(784, 24, 12, 10)] * 3
+    for mine, theirs in zip(again, members):  # every layer but the shared output bias
+        assert all(np.allclose(a, b, atol=1e-6) for a, b in zip(mine.weights, theirs.weights))
+    mean = np.mean([np.log(m.predict_proba(images)) for m in again], axis=0)
+    assert np.allclose(softmax(mean), wide.predict_proba(images), atol=1e-5)
+    assert apart(members[0], 1) == [members[0]]
+    with pytest.raises(AveragingError, match="do not split into 5"):
+        apart(wide, 5)
 
 
 def test_linear_networks_and_networks_without_hidden_layers_average_their_outputs(small_mnist):
@@ -135,3 +151,19 @@ def test_the_average_records_shared_settings_and_survives_odd_metadata(tmp_path)
     assert meta["preset"] == "p"
     assert meta["config"] == {"hidden": [64, 32], "epochs": 3, "optimizer": "adam"}
     assert meta["metrics"]["train_seconds"] is None  # one network does not say
+
+
+def test_the_command_line_distils_an_average_into_one_network_and_records_it(tmp_path):
+    _, both, _ = averaged(tmp_path, {s: {"command": f"seed {s}"} for s in (1, 2)})
+    out = tmp_path / "one.npz"
+    done = cli(
+        "train", "--preset", "keras-rmsprop", "--engine", "scratch", "--hidden", "32,16",
+        "--epochs", "1", "--teacher", str(both), "--data", str(SMALL_MNIST), "--out", str(out),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    meta = load_model(out).metadata
+    assert meta["layers"] == [784, 32, 16, 10] and meta["config"]["teacher"] == "both"
+    assert [m["command"] for m in meta["teacher"]["members"]] == ["seed 1", "seed 2"]
+    assert meta["teacher"]["command"].startswith("python -m mnist_core average ")
+    keras = cli("train", "--engine", "keras", "--teacher", str(both), "--data", str(SMALL_MNIST))
+    assert keras.returncode == 1 and "needs the scratch engine" in keras.stderr

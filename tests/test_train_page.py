@@ -241,3 +241,19 @@ def test_a_run_that_did_not_learn_is_not_shown_as_a_success(train_page):
     assert caption_of(at, run_id).startswith("finished, did not learn")
     # This run measured the server's speed: the preset now says how long it takes.
     assert any(f"measured by run {run_id}" in c.value for c in at.caption)
+
+
+def test_a_trained_start_learning_from_the_class_picks_the_fine_tune_preset(train_page):
+    at = train_page
+    at.toggle(key="class_data").set_value(True).run()
+    assert at.selectbox(key="preset").value == "keras-rmsprop"  # from random weights: as it was
+    at.selectbox(key="start_from").set_value("bundled").run()
+    assert not at.exception
+    assert at.selectbox(key="preset").value == "fine-tune"
+    assert at.session_state["learning_rate"] == 1e-4 and at.session_state["epochs"] == 1
+    from mnist_core.serving.model_files import BUNDLED_MODEL, load_model
+
+    layers = load_model(BUNDLED_MODEL).network.layer_sizes[1:-1]
+    assert at.text_input(key="hidden").value == ", ".join(map(str, layers))
+    captions = " ".join(c.value for c in at.caption)
+    assert "learns your style and keeps reading MNIST" in captions  # not "Custom settings"

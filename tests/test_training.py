@@ -152,3 +152,19 @@ def test_bundled_model_reads_the_full_test_set(full_mnist_path):
     data = load_mnist(full_mnist_path)
     accuracy = evaluate(load_model(BUNDLED_MODEL).network, data.x_test, data.y_test).accuracy
     assert accuracy >= 0.993
+
+
+def test_a_student_learns_its_teachers_averaged_answers_not_the_labels(small_mnist):
+    """Distillation: taught by two networks that never saw a digit, the student reads the
+    test set as their average does, and so not as the labels say."""
+    from mnist_core.serving.averaging import side_by_side
+    from tests.test_network import random_mlp
+
+    teachers = [random_mlp((784, 32, 10), seed=s) for s in (1, 2)]
+    result, _ = run(SMALL.replace(epochs=4, teacher="random"), small_mnist, teachers=teachers)
+    theirs = side_by_side(teachers).predict_proba(small_mnist.x_test).argmax(axis=1)
+    mine = result.network.predict_proba(small_mnist.x_test).argmax(axis=1)
+    assert np.mean(mine == theirs) > 0.6
+    assert result.evaluation.accuracy < 0.5
+    with pytest.raises(ConfigError, match="needs the scratch engine"):
+        train(SMALL.replace(engine="keras", teacher="random"), small_mnist, teachers=teachers)

@@ -28,9 +28,10 @@ from mnist_core.config import (
     parse_hidden,
 )
 from mnist_core.dataset import ClassSet, DataError, load_class_file
-from mnist_core.presets import PRESETS, preset_config
+from mnist_core.presentation.both_sides import both_sides
+from mnist_core.presets import FINE_TUNE, PRESETS, preset_config
 from mnist_core.runs.events import BatchEnd, EpochEnd, Event, RunStarted
-from mnist_core.serving.averaging import AveragingError
+from mnist_core.serving.averaging import AveragingError, apart
 from mnist_core.serving.drawings import DrawingRefused, check_pixels, too_many_pixels
 from mnist_core.serving.evaluation import evaluate
 from mnist_core.serving.model_files import (
@@ -85,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument(
         "--start-from", metavar="MODEL.npz", help="start from this model's weights and layers"
+    )
+    train.add_argument(
+        "--teacher",
+        metavar="MODEL.npz",
+        help="learn this model's answers (an averaged model: its networks' average) on the "
+        "same varied images, not only the labels: one network that reads like several",
     )
     train.add_argument("--out", help=f"save the trained model here ({SUFFIX})")
     train.add_argument("--force", action="store_true", help="replace an existing --out file")
@@ -173,6 +180,8 @@ def _config_from(args: argparse.Namespace):
 
 def _train(args: argparse.Namespace, argv: list[str]) -> int:
     config = _config_from(args)
+    if args.preset == FINE_TUNE and not args.start_from:
+        raise UsageError(f"the {FINE_TUNE} preset adjusts a trained model: add --start-from MODEL")
     start = None
     if args.start_from:
         start = load_model(args.start_from).network
@@ -181,6 +190,11 @@ def _train(args: argparse.Namespace, argv: list[str]) -> int:
             output=start.output,
             start_from=Path(args.start_from).stem,
         ).validate()
+    teacher = teachers = None
+    if args.teacher:
+        teacher = load_model(args.teacher)
+        teachers = apart(teacher.network, len(teacher.metadata.get("members") or ()))
+        config = config.replace(teacher=Path(args.teacher).stem).validate()
     drawings = None
     if args.class_data is not None:
         drawings = _class_drawings(args.class_data)
@@ -204,7 +218,13 @@ def _train(args: argparse.Namespace, argv: list[str]) -> int:
     printer = _ProgressPrinter(log)
     try:
         result = train(
-            config, data, on_event=printer, drawings=drawings, start=start, logdir=args.logdir
+            config,
+            data,
+            on_event=printer,
+            drawings=drawings,
+            start=start,
+            logdir=args.logdir,
+            teachers=teachers,
         )
     finally:
         printer.close()
@@ -214,16 +234,17 @@ def _train(args: argparse.Namespace, argv: list[str]) -> int:
         f"({result.seconds:.1f} s, {result.samples_per_second:,.0f} samples/s once compiled)",
         file=log,
     )
-    if result.class_evaluation is not None:
-        before = result.class_accuracy_before
-        print(
-            f"the class's held-out drawings: {result.class_evaluation.accuracy:.2%}"
-            + (f" (the starting model: {before:.2%})" if before is not None else ""),
-            file=log,
-        )
+    sides = both_sides(result)
+    if sides is not None:
+        print(f"{sides.headline}\n  {sides.class_line}\n  {sides.mnist_line}", file=log)
+    elif result.class_evaluation is not None:
+        print(f"the class's held-out drawings: {result.class_evaluation.accuracy:.2%}", file=log)
     if out is not None:
         command = "python -m mnist_core " + shlex.join(argv)
-        save_model(out, result.network, result.metadata(out.stem, args.preset, command), args.force)
+        metadata = result.metadata(out.stem, args.preset, command)
+        if teacher is not None:
+            metadata["teacher"] = teacher_record(teacher.metadata)
+        save_model(out, result.network, metadata, args.force)
         summary["saved"] = str(out)
         print(f"saved {out}", file=log)
     else:
@@ -231,6 +252,15 @@ def _train(args: argparse.Namespace, argv: list[str]) -> int:
     if args.json:
         print(json.dumps(summary))
     return 0
+
+
+def teacher_record(metadata: dict) -> dict:
+    """What a distilled model keeps of the model it learnt from: how that was made (its
+    command, its networks' commands) and how well it read, not its training curves."""
+    kept = ("name", "command", "preset", "created", "members", "sha256")
+    record = {key: metadata[key] for key in kept if key in metadata}
+    record["test_accuracy"] = (metadata.get("metrics") or {}).get("test_accuracy")
+    return record
 
 
 def _export(args: argparse.Namespace, argv: list[str]) -> int:

@@ -29,8 +29,8 @@ def score(network: MLP, collection: Collection) -> Evaluation | None:
 
 class ScoreCache:
     """The last few scores. The Class page refreshes every two seconds on every projector
-    that shows it; reading 2,000 drawings with the bundled model (three networks side by
-    side) takes about half a second, so they are read again only when the drawings (their
+    that shows it; reading 2,000 drawings with a model of three networks side by side
+    takes about half a second, so they are read again only when the drawings (their
     pixels and labels) or the model changed. Networks are held weakly: an old training
     snapshot is not kept alive by its score."""
 

@@ -120,6 +120,7 @@ def _result_figures(result: TrainResult) -> dict:
         "evaluation": result.evaluation.to_dict(),
         "class_evaluation": result.class_evaluation and result.class_evaluation.to_dict(),
         "class_accuracy_before": result.class_accuracy_before,
+        "test_accuracy_before": result.test_accuracy_before,
         "seconds": result.seconds,
         "samples_per_second": result.samples_per_second,
         "data_source": result.data_source,
@@ -151,4 +152,5 @@ def _result(figures: dict, config: TrainConfig, history: History) -> TrainResult
         data_source=figures["data_source"],
         class_evaluation=None if class_figures is None else _evaluation(class_figures),
         class_accuracy_before=figures.get("class_accuracy_before"),
+        test_accuracy_before=figures.get("test_accuracy_before"),
     )

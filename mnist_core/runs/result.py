@@ -24,6 +24,7 @@ class TrainResult:
     data_source: str
     class_evaluation: Evaluation | None = None  # on the class's held-out drawings, if learnt
     class_accuracy_before: float | None = None  # the starting model's, on the same drawings
+    test_accuracy_before: float | None = None  # the starting model's, on the same test set
 
     def without_network(self) -> TrainResult:
         """What an old run keeps: its figures, not its weights or per-image arrays."""
@@ -49,6 +50,9 @@ class TrainResult:
             "engine": self.config.engine,
             "class_accuracy": self.class_evaluation and self.class_evaluation.accuracy,
             "class_accuracy_before": self.class_accuracy_before,
+            "class_drawings_held_out": self.class_evaluation
+            and int(self.class_evaluation.confusion.sum()),
+            "test_accuracy_before": self.test_accuracy_before,
         }
 
     def metadata(self, name: str, preset: str | None, command: str | None = None) -> dict:

@@ -60,6 +60,34 @@ def side_by_side(networks: list[MLP]) -> MLP:
     )
 
 
+def apart(network: MLP, count: int) -> list[MLP]:
+    """The `count` networks that `side_by_side` put together, taken out again: a distilled
+    network learns from their average at their own cost, not the wide network's, whose
+    mostly-zero block-diagonal layers cost `count` times as much to multiply."""
+    if count < 2:
+        return [network]
+    sizes = network.layer_sizes
+    if any(width % count for width in sizes[1:-1]):
+        raise AveragingError(f"layers {'-'.join(map(str, sizes))} do not split into {count}")
+    last = len(network.weights) - 1
+    members = []
+    for k in range(count):
+        weights, biases = [], []
+        for i, (w, b) in enumerate(zip(network.weights, network.biases)):
+            rows = w.shape[0] // count if i > 0 else w.shape[0]
+            cols = w.shape[1] // count if i < last else w.shape[1]
+            r0 = k * rows if i > 0 else 0
+            c0 = k * cols if i < last else 0
+            block = w[r0 : r0 + rows, c0 : c0 + cols]
+            # The output layer was divided by the count; each member's own layer is not.
+            # Their output biases were averaged into one: each member gets that average, so
+            # the members' mean answer is exactly the wide network's.
+            weights.append(block * count if i == last else block)
+            biases.append(b if i == last else b[c0 : c0 + cols])
+        members.append(MLP(tuple(weights), tuple(biases), network.output))
+    return members
+
+
 def combined_sizes(networks: list[MLP]) -> tuple[int, ...]:
     """The layer sizes of the networks side by side: each hidden layer's widths added up."""
     hidden = zip(*(n.layer_sizes[1:-1] for n in networks))

@@ -2,7 +2,7 @@
 
 No TensorFlow here: a Streamlit server that imported it would pay for Keras's clean-up on
 every rerun (see README), and a 784-1024-1024-10 forward pass is well under a millisecond
-in NumPy (the bundled model, three such networks side by side, about 1.3 ms).
+in NumPy (the bundled model is one; three such networks side by side take about 1.3 ms).
 """
 
 from __future__ import annotations

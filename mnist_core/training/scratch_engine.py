@@ -50,12 +50,28 @@ def loss_function(kind: str):
 
 
 def make_training_loop(
-    model: NaiveSequential, optimizer, loss_kind: str, batch_size: int, augment: Augmenter | None
+    model: NaiveSequential,
+    optimizer,
+    loss_kind: str,
+    batch_size: int,
+    augment: Augmenter | None,
+    teachers: list[NaiveSequential] | None = None,
 ):
     """The compiled call: up to MAX_STEPS_PER_CALL training steps, ended early by a loss
     that is not finite. It returns the number of steps run and a (2, MAX_STEPS_PER_CALL)
-    array of each step's loss and correct answers (zeros past the last step run)."""
+    array of each step's loss and correct answers (zeros past the last step run).
+
+    With `teachers` (distillation), each image's loss is the cross-entropy against the
+    teachers' averaged answer on the very image the network sees, augmented and all, not
+    against its label: the average holds what the teachers know between digits (a 7 that
+    looks a little like a 1), so one network learns more of what they read than labels give.
+    """
     compute_loss = loss_function(loss_kind)
+
+    def teachers_answer(x):
+        average = tf.add_n([t.logits(x) for t in teachers]) / len(teachers)
+        return tf.nn.softmax(average)
+
     params = model.weights
     positions = tf.range(batch_size)
 
@@ -75,9 +91,13 @@ def make_training_loop(
             # The epoch's last batch may be short: its padding counts for nothing.
             size = tf.where(batch == tf.shape(table)[0] - 1, last_size, batch_size)
             real = tf.cast(positions < size, tf.float32)
+            targets = teachers_answer(x) if teachers else None
             with tf.GradientTape() as tape:
                 logits = model.logits(x)
-                losses = compute_loss(logits, y, model.output)
+                if teachers:
+                    losses = tf.nn.softmax_cross_entropy_with_logits(labels=targets, logits=logits)
+                else:
+                    losses = compute_loss(logits, y, model.output)
                 loss = tf.reduce_sum(losses * real) / tf.cast(size, tf.float32)
             grads = tape.gradient(loss, params)
             optimizer.apply(params, grads, tf.gather(learning_rates, i), step + i)
@@ -120,17 +140,25 @@ def accuracy_on(model: NaiveSequential, images: np.ndarray, labels: np.ndarray) 
 
 
 def run(
-    config: TrainConfig, data: Split, reporter: Reporter, start: MLP | None = None
+    config: TrainConfig,
+    data: Split,
+    reporter: Reporter,
+    start: MLP | None = None,
+    teachers: list[MLP] | None = None,
 ) -> tuple[str, MLP, str]:
-    """Train from `start`'s weights, or random ones; return (status, network, message).
-    The network is the last finite one."""
+    """Train from `start`'s weights, or random ones, on the labels or (with `teachers`) on
+    the teachers' averaged answers; return (status, network, message). The network is the
+    last finite one."""
     if start is None:
         model = NaiveSequential.build(config.layer_sizes, config.init, config.output, config.seed)
     else:
         model = NaiveSequential.from_mlp(start)
     optimizer = OPTIMIZER_CLASSES[config.optimizer](model.weights)
     augment = Augmenter(config.seed) if config.augment else None
-    train_steps = make_training_loop(model, optimizer, config.loss, config.batch_size, augment)
+    teaching = [NaiveSequential.from_mlp(t) for t in teachers] if teachers else None
+    train_steps = make_training_loop(
+        model, optimizer, config.loss, config.batch_size, augment, teaching
+    )
     labels = data.y_train.astype(np.int32)
     batches = BatchGenerator(data.x_train, labels, config.batch_size, config.seed)
     images, labels = tf.constant(data.x_train), tf.constant(labels)

@@ -48,23 +48,27 @@ def train(
     drawings: ClassSet | None = None,
     start: MLP | None = None,
     logdir: str | os.PathLike | None = None,
+    teachers: list[MLP] | None = None,
 ) -> TrainResult:
     """Train, report events as it goes, and evaluate on the test set at the end.
 
     With `snapshot_every` (seconds), the events include the weights that often. With the
     class's `drawings`, some of them are learnt from and the rest scored; with `start`, the
     network begins from those weights instead of random ones. With `logdir`, TensorBoard
-    event files are written there as it goes.
+    event files are written there as it goes. With `teachers` (the scratch engine only), it
+    learns their averaged answers instead of the labels: distillation.
     """
     config.validate(train_size=len(data.x_train))
     check_start(config, start)
+    if teachers and config.engine != "scratch":
+        raise ConfigError("learning from a teacher model needs the scratch engine")
     split = data.split_validation(config.validation_count(len(data.x_train)))
     if config.augment:
         split = with_styles(split, config.seed)
     if config.class_data:
         if drawings is None:
             raise ConfigError("learning from the class needs the class's drawings")
-        split = mix_in(split, drawings, config.seed)
+        split = mix_in(split, drawings, config.seed, config.class_share)
     history = History()
     total_steps = config.epochs * math.ceil(len(split.x_train) / config.batch_size)
     board = None if logdir is None else TensorBoardLog(logdir, config, total_steps)
@@ -87,7 +91,10 @@ def train(
     )
     began = time.perf_counter()
     try:
-        status, network, message = ENGINE_RUNNERS[config.engine](config, split, reporter, start)
+        extra = {"teachers": teachers} if teachers else {}
+        status, network, message = ENGINE_RUNNERS[config.engine](
+            config, split, reporter, start, **extra
+        )
         wall_clock = time.perf_counter() - began  # building, compiling and validating included
         ended = reporter.end(status, message)
     finally:
@@ -109,6 +116,9 @@ def train(
             evaluate(start, split.x_class, split.y_class).accuracy
             if held_out and start is not None
             else None
+        ),
+        test_accuracy_before=(
+            None if start is None else evaluate(start, data.x_test, data.y_test).accuracy
         ),
     )
 
