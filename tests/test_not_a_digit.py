@@ -7,7 +7,14 @@ from benchmarks.digits import DIGITS, render
 from benchmarks.handwriting import HANDS, jittered
 from mnist_core.serving import reading as rd
 from mnist_core.serving.model_files import BUNDLED_MODEL, load_model
-from mnist_core.serving.novelty import Detector, bundled_detector, load_detector, save_detector
+from mnist_core.serving.novelty import (
+    DETECTOR_FILE,
+    Detector,
+    bundled_detector,
+    load_detector,
+    save_detector,
+)
+from mnist_core.serving.preprocess import prepare_digit
 from mnist_core.serving.shape import SCRIBBLE, SEVERAL, TOO_SMALL, judge_shape
 from tests.conftest import canvas_drawing
 
@@ -137,3 +144,33 @@ def test_the_bundled_detector_is_small_and_present():
     detector = bundled_detector()
     assert detector is not None and 0 < detector.threshold < 1
     assert BUNDLED_MODEL.with_name("not_a_digit.npz").stat().st_size < 1_000_000
+
+
+def test_every_kind_of_training_non_digit_draws_something_to_read(small_mnist):
+    """Each generator kind, the new ones too (doodles, faces, marked digits, words, digits
+    with signs), gives a canvas-sized drawing that prepare_digit can read."""
+    from mnist_core.training.non_digits import CANVAS, KINDS, WITH_DIGITS
+
+    pairs = (small_mnist.x_train[:50] * 255).round().astype(np.uint8).reshape(-1, 28, 28)
+    rng = np.random.default_rng(5)
+    for kind in dict.fromkeys(KINDS):
+        for _ in range(4):
+            image = kind(rng, pairs) if kind in WITH_DIGITS else kind(rng)
+            assert image.shape == (CANVAS, CANVAS) and image.dtype == np.uint8, kind.__name__
+            assert prepare_digit(image) is not None, kind.__name__
+
+
+def test_the_threshold_is_chosen_on_the_digits_and_written_where_asked(tmp_path, small_mnist):
+    """At most 0.5% of the digits may be flagged; the chosen threshold goes into the file
+    named, not the bundled one."""
+    from benchmarks.non_digits import MAX_DIGITS_FLAGGED, choose_threshold
+
+    bundled = load_detector(DETECTOR_FILE).threshold
+    path = save_detector(tmp_path / "d.npz", bundled_detector())
+    images = (small_mnist.x_test[:400] * 255).round().astype(np.uint8)
+    drawings = [canvas_drawing(x, box=200) for x in images]
+    threshold = choose_threshold(drawings, path)
+    detector = load_detector(path)
+    assert detector.threshold == threshold and load_detector(DETECTOR_FILE).threshold == bundled
+    flagged = sum(judge_shape(d) is not None or detector.flags(prepare_digit(d)) for d in drawings)
+    assert MAX_DIGITS_FLAGGED == 0.005 and flagged <= int(MAX_DIGITS_FLAGGED * len(drawings))
