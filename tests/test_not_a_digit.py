@@ -100,6 +100,33 @@ def test_the_bundled_detector_flags_a_line_and_letters(network):
     assert reasons == dict.fromkeys(letters, rd.UNLIKE_DIGITS)
 
 
+def ring(cx: float, cy: float, r: float, start: float = 0, end: float = 360) -> list:
+    return [
+        (cx + r * np.cos(np.radians(a)), cy + r * np.sin(np.radians(a)))
+        for a in np.linspace(start, end, 37)
+    ]
+
+
+def test_the_bundled_detector_flags_a_face_and_a_crossed_out_digit(network):
+    """Drawings that hold a digit's parts, or a digit, without being one (#19)."""
+    pictures = {
+        "face with ears": [
+            ring(140, 150, 90),
+            [(70, 95), (75, 30), (120, 62)],
+            [(160, 62), (205, 30), (210, 95)],
+            [(105, 130), (106, 132)],
+            [(175, 130), (176, 132)],
+            ring(140, 165, 45, 30, 150),
+        ],
+        "crossed-out 3": [
+            *DIGITS[3],
+            [(60, 60), (220, 90), (60, 120), (220, 150), (60, 180), (220, 210)],
+        ],
+    }
+    reasons = {name: rd.read_drawing(network, drawn(s, 18)).reason for name, s in pictures.items()}
+    assert reasons == dict.fromkeys(pictures, rd.UNLIKE_DIGITS)
+
+
 def test_readings_say_why_a_drawing_is_not_a_digit(network):
     dot = rd.read_drawing(network, drawn(DOT))
     assert (dot.verdict, dot.reason) == (rd.NOT_A_DIGIT, TOO_SMALL)
