@@ -7,7 +7,14 @@ from benchmarks.digits import DIGITS, render
 from benchmarks.handwriting import HANDS, jittered
 from mnist_core.serving import reading as rd
 from mnist_core.serving.model_files import BUNDLED_MODEL, load_model
-from mnist_core.serving.novelty import Detector, bundled_detector, load_detector, save_detector
+from mnist_core.serving.novelty import (
+    DETECTOR_FILE,
+    Detector,
+    bundled_detector,
+    load_detector,
+    save_detector,
+)
+from mnist_core.serving.preprocess import prepare_digit
 from mnist_core.serving.shape import SCRIBBLE, SEVERAL, TOO_SMALL, judge_shape
 from tests.conftest import canvas_drawing
 
@@ -93,6 +100,33 @@ def test_the_bundled_detector_flags_a_line_and_letters(network):
     assert reasons == dict.fromkeys(letters, rd.UNLIKE_DIGITS)
 
 
+def ring(cx: float, cy: float, r: float, start: float = 0, end: float = 360) -> list:
+    return [
+        (cx + r * np.cos(np.radians(a)), cy + r * np.sin(np.radians(a)))
+        for a in np.linspace(start, end, 37)
+    ]
+
+
+def test_the_bundled_detector_flags_a_face_and_a_crossed_out_digit(network):
+    """Drawings that hold a digit's parts, or a digit, without being one (#19)."""
+    pictures = {
+        "face with ears": [
+            ring(140, 150, 90),
+            [(70, 95), (75, 30), (120, 62)],
+            [(160, 62), (205, 30), (210, 95)],
+            [(105, 130), (106, 132)],
+            [(175, 130), (176, 132)],
+            ring(140, 165, 45, 30, 150),
+        ],
+        "crossed-out 3": [
+            *DIGITS[3],
+            [(60, 60), (220, 90), (60, 120), (220, 150), (60, 180), (220, 210)],
+        ],
+    }
+    reasons = {name: rd.read_drawing(network, drawn(s, 18)).reason for name, s in pictures.items()}
+    assert reasons == dict.fromkeys(pictures, rd.UNLIKE_DIGITS)
+
+
 def test_readings_say_why_a_drawing_is_not_a_digit(network):
     dot = rd.read_drawing(network, drawn(DOT))
     assert (dot.verdict, dot.reason) == (rd.NOT_A_DIGIT, TOO_SMALL)
@@ -137,3 +171,33 @@ def test_the_bundled_detector_is_small_and_present():
     detector = bundled_detector()
     assert detector is not None and 0 < detector.threshold < 1
     assert BUNDLED_MODEL.with_name("not_a_digit.npz").stat().st_size < 1_000_000
+
+
+def test_every_kind_of_training_non_digit_draws_something_to_read(small_mnist):
+    """Each generator kind, the new ones too (doodles, faces, marked digits, words, digits
+    with signs), gives a canvas-sized drawing that prepare_digit can read."""
+    from mnist_core.training.non_digits import CANVAS, KINDS, WITH_DIGITS
+
+    pairs = (small_mnist.x_train[:50] * 255).round().astype(np.uint8).reshape(-1, 28, 28)
+    rng = np.random.default_rng(5)
+    for kind in dict.fromkeys(KINDS):
+        for _ in range(4):
+            image = kind(rng, pairs) if kind in WITH_DIGITS else kind(rng)
+            assert image.shape == (CANVAS, CANVAS) and image.dtype == np.uint8, kind.__name__
+            assert prepare_digit(image) is not None, kind.__name__
+
+
+def test_the_threshold_is_chosen_on_the_digits_and_written_where_asked(tmp_path, small_mnist):
+    """At most 0.5% of the digits may be flagged; the chosen threshold goes into the file
+    named, not the bundled one."""
+    from benchmarks.non_digits import MAX_DIGITS_FLAGGED, choose_threshold
+
+    bundled = load_detector(DETECTOR_FILE).threshold
+    path = save_detector(tmp_path / "d.npz", bundled_detector())
+    images = (small_mnist.x_test[:400] * 255).round().astype(np.uint8)
+    drawings = [canvas_drawing(x, box=200) for x in images]
+    threshold = choose_threshold(drawings, path)
+    detector = load_detector(path)
+    assert detector.threshold == threshold and load_detector(DETECTOR_FILE).threshold == bundled
+    flagged = sum(judge_shape(d) is not None or detector.flags(prepare_digit(d)) for d in drawings)
+    assert MAX_DIGITS_FLAGGED == 0.005 and flagged <= int(MAX_DIGITS_FLAGGED * len(drawings))

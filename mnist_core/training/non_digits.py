@@ -6,8 +6,11 @@ from the DejaVu fonts (less those that look like digits) and drawn in strokes, s
 (squares, triangles, stars, crossed circles, smileys, houses, arrows, spirals, grids),
 closed shapes of three to six corners, hearts, spirals and stars of many kinds, bumpy
 outlines (clouds, flowers), marks (ticks, equals, hash, arrows any way), scattered dots,
-and two digits side by side, apart or touching. benchmarks/non_digits.py scores the
-detector on hand-authored drawings that none of these generators made.
+two digits side by side, apart or touching, wide or narrowed; doodles of three to nine
+parts (rings, lines, arcs, small shapes, dots), faces (eyes, mouths, ears, whiskers, hair),
+digits crossed out, ringed, boxed or among marks, words, three digits in a row and digits
+beside a sign. benchmarks/non_digits.py scores the detector on hand-authored drawings that
+none of these generators made.
 """
 
 from __future__ import annotations
@@ -33,8 +36,8 @@ def non_digit(rng: np.random.Generator, pairs: np.ndarray) -> np.ndarray:
     """One drawing (a CANVAS x CANVAS greyscale uint8 image, ink 255) of a random kind;
     `pairs` holds 28x28 digits (uint8) to set side by side."""
     kind = KINDS[rng.integers(len(KINDS))]
-    if kind is _two_digits:
-        return _two_digits(rng, pairs)
+    if kind in WITH_DIGITS:
+        return kind(rng, pairs)
     return kind(rng)
 
 
@@ -132,12 +135,20 @@ def _letter(rng: np.random.Generator) -> np.ndarray:
     letter = LETTERS[rng.integers(len(LETTERS))]
     glyph = Image.new("L", (CANVAS * 2, CANVAS * 2), 0)
     ImageDraw.Draw(glyph).text((CANVAS // 2, CANVAS // 4), letter, fill=255, font=font)
-    glyph = glyph.rotate(rng.uniform(-15, 15), resample=Image.Resampling.BILINEAR)
+    return _placed_text(rng, glyph, 15, (0.4, 0.9))
+
+
+def _placed_text(
+    rng: np.random.Generator, glyph: Image.Image, tilt: float, share: tuple[float, float]
+) -> np.ndarray:
+    """Printed text tilted up to `tilt` degrees, cut to its ink, its longer side `share` of
+    the canvas, anywhere on it."""
+    glyph = glyph.rotate(rng.uniform(-tilt, tilt), resample=Image.Resampling.BILINEAR)
     box = glyph.getbbox()
     if box is None:
         return _line(rng)
     glyph = glyph.crop(box)
-    scale = rng.uniform(0.4, 0.9) * CANVAS / max(glyph.size)
+    scale = rng.uniform(*share) * CANVAS / max(glyph.size)
     glyph = glyph.resize((max(1, round(glyph.width * scale)), max(1, round(glyph.height * scale))))
     image, _ = _canvas()
     left = int(rng.uniform(0, CANVAS - glyph.width))
@@ -200,19 +211,33 @@ def _dots(rng: np.random.Generator) -> np.ndarray:
 
 
 def _two_digits(rng: np.random.Generator, pairs: np.ndarray) -> np.ndarray:
-    """Two handwritten digits side by side, as "12" is written, apart or touching."""
+    """Two handwritten digits side by side, as "12" is written, apart or touching; half
+    of them narrowed and set close, as a hand writes "25" in a small space."""
     a, b = pairs[rng.integers(len(pairs), size=2)]
-    gap = int(rng.integers(-8, 4))
-    row = np.zeros((28, 56 + gap), np.uint8)
-    row[:, :28] = a
-    row[:, 28 + gap :] = np.maximum(row[:, 28 + gap :], b)
-    width = int(rng.uniform(0.6, 0.95) * CANVAS)
-    big = Image.fromarray(row).resize((width, round(width * 28 / row.shape[1])))
+    if rng.random() < 0.5:
+        a, b = (_narrowed(d, rng.uniform(0.45, 1.0)) for d in (a, b))
+        gap = int(rng.integers(-2, 6))
+    else:
+        gap = int(rng.integers(-8, 4)) + 28 - a.shape[1]
+    row = np.zeros((28, a.shape[1] + b.shape[1] + gap), np.uint8)
+    row[:, : a.shape[1]] = a
+    left = a.shape[1] + gap
+    row[:, left : left + b.shape[1]] = np.maximum(row[:, left : left + b.shape[1]], b)
+    scale = rng.uniform(0.6, 0.95) * CANVAS / max(row.shape)
+    big = Image.fromarray(row).resize((round(row.shape[1] * scale), round(28 * scale)))
     image, _ = _canvas()
     image.paste(
         big, (int(rng.uniform(0, CANVAS - big.width)), int(rng.uniform(0, CANVAS - big.height)))
     )
     return np.asarray(image)
+
+
+def _narrowed(digit: np.ndarray, factor: float) -> np.ndarray:
+    """A 28x28 digit cut to its inked columns and squeezed sideways by `factor`."""
+    cols = np.flatnonzero(digit.max(axis=0) > 0)
+    crop = digit[:, cols[0] : cols[-1] + 1] if len(cols) else digit
+    width = max(2, round(crop.shape[1] * factor))
+    return np.asarray(Image.fromarray(crop).resize((width, 28), Image.Resampling.BILINEAR))
 
 
 def _fit(points: Points) -> Points:
@@ -321,13 +346,17 @@ def _bumpy(rng: np.random.Generator) -> np.ndarray:
     depth = rng.uniform(0.2, 0.35)
     wide = rng.uniform(1.0, 1.8)
     outward = 1 if rng.random() < 0.7 else -1
+    cloud = rng.random() < 0.35  # bumps over the top only, the bottom flat or open
+    start, end = (math.pi - 0.3, 2 * math.pi + 0.3) if cloud else (0, 2 * math.pi)
     points = [
         (
             (1 + outward * depth * abs(math.sin(bumps * t / 2))) * math.cos(t) * wide,
             (1 + outward * depth * abs(math.sin(bumps * t / 2))) * math.sin(t),
         )
-        for t in np.linspace(0, 2 * math.pi, 25 * bumps)
+        for t in np.linspace(start, end, 25 * bumps)
     ]
+    if cloud and rng.random() < 0.5:
+        points.append(points[0])
     strokes = [points]
     if rng.random() < 0.3:
         strokes.append([(0, 1), (0, 2.5)])
@@ -407,6 +436,192 @@ def _symbol(rng: np.random.Generator) -> np.ndarray:
     return _fitted(rng, strokes, rng.uniform(0, 360) if arrows else rng.uniform(-25, 25))
 
 
+def _primitive(rng: np.random.Generator) -> list[Points]:
+    """One piece of a doodle in the 0-1 box: a ring or oval, a segment, an arc, a small
+    closed shape, a dot, or a short zigzag, of a random size somewhere in the box."""
+    cx, cy = rng.uniform(0.15, 0.85, 2)
+    r = rng.uniform(0.05, 0.35)
+    kind = rng.integers(6)
+    if kind == 0:
+        squash = rng.uniform(0.5, 1.5)
+        return [[(cx + x * squash - 0.5 * squash, y) for x, y in _ring(0.5, cy, r)]]
+    if kind == 1:
+        a = rng.uniform(0, math.pi)
+        dx, dy = r * math.cos(a), r * math.sin(a)
+        return [[(cx - dx, cy - dy), (cx + dx, cy + dy)]]
+    if kind == 2:
+        start = rng.uniform(0, 360)
+        return [_ring(cx, cy, r, start, start + rng.uniform(60, 250))]
+    if kind == 3:
+        corners = int(rng.integers(3, 6))
+        turn = rng.uniform(0, 2 * math.pi)
+        points = [
+            (
+                cx + r * math.cos(turn + 2 * math.pi * k / corners),
+                cy + r * math.sin(turn + 2 * math.pi * k / corners),
+            )
+            for k in range(corners + 1)
+        ]
+        return [points]
+    if kind == 4:
+        return [[(cx, cy)]]
+    n = int(rng.integers(3, 7))
+    return [[(cx - r + 2 * r * i / n, cy + r / 2 * (-1) ** i) for i in range(n + 1)]]
+
+
+def _doodle(rng: np.random.Generator) -> np.ndarray:
+    """A picture of three to nine pieces (rings, lines, arcs, small shapes, dots), the way
+    a drawing of a thing is made of parts; often one big outline around or under them."""
+    strokes: list[Points] = []
+    if rng.random() < 0.5:
+        strokes.append(_ring(0.5, 0.5, 0.5) if rng.random() < 0.5 else _polygon_points(rng))
+    for _ in range(int(rng.integers(3, 10)) - len(strokes)):
+        strokes.extend(_primitive(rng))
+    return _fitted(rng, strokes, rng.uniform(-20, 20))
+
+
+def _polygon_points(rng: np.random.Generator) -> Points:
+    corners = int(rng.integers(3, 8))
+    angles = np.sort(rng.uniform(0, 2 * math.pi, corners))
+    points = [(0.5 + 0.5 * math.cos(a), 0.5 + 0.5 * math.sin(a)) for a in angles]
+    return [*points, points[0]]
+
+
+def _face(rng: np.random.Generator) -> np.ndarray:
+    """A face: an outline, eyes (dots, rings or lines, one may wink), a mouth either way,
+    sometimes a nose, ears, whiskers or hair."""
+    wide = rng.uniform(0.8, 1.25)
+    strokes = [[(0.5 + (x - 0.5) * wide, y) for x, y in _ring(0.5, 0.5, 0.5)]]
+    for side in (-1, 1):
+        x, y = 0.5 + side * rng.uniform(0.12, 0.22) * wide, rng.uniform(0.3, 0.45)
+        style = rng.integers(3)
+        if style == 0:
+            strokes.append([(x, y)])
+        elif style == 1:
+            strokes.append(_ring(x, y, rng.uniform(0.04, 0.09)))
+        else:
+            strokes.append([(x - 0.06, y), (x + 0.06, y + rng.uniform(-0.03, 0.03))])
+    mouth_y = rng.uniform(0.62, 0.78)
+    if rng.random() < 0.7:
+        smile = rng.random() < 0.6
+        strokes.append(
+            _ring(
+                0.5,
+                mouth_y - (0.12 if smile else -0.12),
+                rng.uniform(0.15, 0.25),
+                30 if smile else 210,
+                150 if smile else 330,
+            )
+        )
+    else:
+        strokes.append([(0.35, mouth_y), (0.65, mouth_y + rng.uniform(-0.05, 0.05))])
+    if rng.random() < 0.3:
+        strokes.append([(0.5, 0.45), (0.47, 0.58), (0.53, 0.58)])
+    extra = rng.random()
+    if extra < 0.25:  # ears
+        strokes += [
+            [(0.15, 0.3), (0.15, -0.1), (0.38, 0.05)],
+            [(0.62, 0.05), (0.85, -0.1), (0.85, 0.3)],
+        ]
+    elif extra < 0.45:  # whiskers
+        for side in (-1, 1):
+            for dy in (-0.04, 0.04):
+                strokes.append([(0.5 + side * 0.12, 0.6 + dy), (0.5 + side * 0.6, 0.6 + 3 * dy)])
+    elif extra < 0.6:  # hair
+        strokes += [[(0.5 + 0.1 * k, 0.02), (0.5 + 0.13 * k, -0.15)] for k in range(-3, 4)]
+    return _fitted(rng, strokes, rng.uniform(-20, 20))
+
+
+def _marked_digit(rng: np.random.Generator, pairs: np.ndarray) -> np.ndarray:
+    """A handwritten digit crossed out, ringed, boxed, or with marks all round it: a
+    drawing that holds a digit but is not one."""
+    digit = Image.fromarray(pairs[rng.integers(len(pairs))])
+    size = rng.uniform(0.3, 0.6)
+    mark = rng.integers(4)
+    if mark == 0:  # crossed out
+        n = int(rng.integers(3, 9))
+        strokes = [[(rng.uniform(0, 0.3) + 0.7 * (i % 2), 0.1 + 0.8 * i / n) for i in range(n + 1)]]
+    elif mark == 1:
+        strokes = [_ring(0.5, 0.5, 0.5)]
+    elif mark == 2:
+        strokes = [[(0, 0), (1, 0), (1, 1), (0, 1), (0, 0)]]
+    else:
+        strokes = [s for _ in range(int(rng.integers(2, 5))) for s in _primitive(rng)]
+        size = rng.uniform(0.25, 0.45)
+    image = Image.fromarray(
+        _strokes(rng, [_turn(s, rng.uniform(-10, 10)) for s in strokes], fit=False)
+    )
+    box = image.getbbox() or (0, 0, CANVAS, CANVAS)
+    side = max(8, int(size * (box[2] - box[0] + box[3] - box[1]) / 2 * 1.4))
+    big = digit.resize((side, side))
+    at = (int((box[0] + box[2] - side) / 2), int((box[1] + box[3] - side) / 2))
+    if mark == 0:
+        at = (int(rng.uniform(box[0], max(box[0] + 1, box[2] - side))), at[1])
+    pasted = Image.new("L", (CANVAS, CANVAS), 0)
+    pasted.paste(big, at)
+    return np.maximum(np.asarray(image), np.asarray(pasted))
+
+
+def _word(rng: np.random.Generator) -> np.ndarray:
+    """Two to five letters written as a word, printed in a DejaVu face or drawn in strokes
+    side by side: a name, "hi", "ok" (any letters: a word is no digit)."""
+    if rng.random() < 0.5:
+        letters = rng.integers(len(HAND_LETTERS), size=int(rng.integers(2, 5)))
+        strokes = []
+        for k, index in enumerate(letters):
+            wide = rng.uniform(0.5, 0.9)
+            strokes += [[(k + x * wide, y) for x, y in s] for s in HAND_LETTERS[index]]
+        return _fitted(rng, strokes, rng.uniform(-10, 10))
+    faces = fonts(120)
+    font = faces[rng.integers(len(faces))]
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    text = "".join(alphabet[i] for i in rng.integers(len(alphabet), size=int(rng.integers(2, 6))))
+    glyph = Image.new("L", (CANVAS * 4, CANVAS), 0)
+    ImageDraw.Draw(glyph).text((20, 40), text, fill=255, font=font)
+    return _placed_text(rng, glyph, 10, (0.5, 0.95))
+
+
+def _digits_and_signs(rng: np.random.Generator, pairs: np.ndarray) -> np.ndarray:
+    """Three digits in a row, or a digit with a sign beside it (-5, +3, 7%, =2, 4?)."""
+    count = 3 if rng.random() < 0.4 else 1
+    chosen = pairs[rng.integers(len(pairs), size=count)]
+    gap = int(rng.integers(-6, 4))
+    width = 28 * count + gap * (count - 1)
+    sign = None
+    if count == 1:
+        sign = Image.new("L", (28, 28), 0)
+        draw = ImageDraw.Draw(sign)
+        kind = rng.integers(4)
+        thick = int(rng.integers(2, 4))
+        if kind == 0:
+            draw.line([(4, 14), (24, 14)], fill=255, width=thick)
+        elif kind == 1:
+            draw.line([(4, 14), (24, 14)], fill=255, width=thick)
+            draw.line([(14, 4), (14, 24)], fill=255, width=thick)
+        elif kind == 2:
+            draw.line([(4, 10), (24, 10)], fill=255, width=thick)
+            draw.line([(4, 18), (24, 18)], fill=255, width=thick)
+        else:
+            draw.ellipse((3, 3, 11, 11), outline=255, width=thick)
+            draw.line([(22, 2), (6, 26)], fill=255, width=thick)
+            draw.ellipse((17, 17, 25, 25), outline=255, width=thick)
+        width = 56 + gap
+    row = np.zeros((28, width), np.uint8)
+    pieces = list(chosen) if sign is None else [np.asarray(sign), chosen[0]]
+    if sign is not None and rng.random() < 0.5:
+        pieces.reverse()
+    for k, piece in enumerate(pieces):
+        left = k * (28 + gap)
+        row[:, left : left + 28] = np.maximum(row[:, left : left + 28], piece)
+    size = int(rng.uniform(0.6, 0.95) * CANVAS)
+    big = Image.fromarray(row).resize((size, max(1, round(size * 28 / row.shape[1]))))
+    image, _ = _canvas()
+    image.paste(
+        big, (int(rng.uniform(0, CANVAS - big.width)), int(rng.uniform(0, CANVAS - big.height)))
+    )
+    return np.asarray(image)
+
+
 KINDS: tuple[Callable, ...] = (
     _line,
     _zigzag,
@@ -430,4 +645,15 @@ KINDS: tuple[Callable, ...] = (
     _dots,
     _two_digits,
     _two_digits,
+    _doodle,
+    _doodle,
+    _doodle,
+    _face,
+    _marked_digit,
+    _marked_digit,
+    _word,
+    _word,
+    _digits_and_signs,
 )
+# Kinds that take the 28x28 digits to draw with.
+WITH_DIGITS = (_two_digits, _marked_digit, _digits_and_signs)
