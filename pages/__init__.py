@@ -94,10 +94,14 @@ def announce() -> None:
     print(f"Students open: {join_address(f'http://localhost:{port}')}\n", flush=True)
 
 
-@st.cache_resource
+# A module global, not st.cache_resource: any browser can send Streamlit's "clear cache"
+# message, which would start the count afresh and give a guesser endless tries.
+_CODE_GUARD = CodeGuard()
+
+
 def code_guard() -> CodeGuard:
     """One count of wrong codes for the whole server: a new session gets no fresh tries."""
-    return CodeGuard()
+    return _CODE_GUARD
 
 
 def visitor() -> Visitor:
