@@ -61,12 +61,15 @@ def stored_code(folder: Path) -> str:
     """
     path = folder / CODE_FILE
     try:
-        return path.read_text().strip()
+        kept = path.read_text().strip()
     except FileNotFoundError:
-        pass
+        kept = None
+    if kept:
+        return kept
     folder.mkdir(parents=True, exist_ok=True)
+    # An emptied file is replaced: a blank code would let no one be the teacher.
     with contextlib.suppress(FileExistsError):  # another server made it first: theirs it is
-        write_atomically(path, f"{new_code()}\n".encode(), overwrite=False)  # 0600, as mkstemp
+        write_atomically(path, f"{new_code()}\n".encode(), overwrite=kept == "")  # 0600
     return path.read_text().strip()
 
 

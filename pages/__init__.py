@@ -6,6 +6,8 @@ skips __init__.py.
 
 from __future__ import annotations
 
+import functools
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -94,10 +96,14 @@ def announce() -> None:
     print(f"Students open: {join_address(f'http://localhost:{port}')}\n", flush=True)
 
 
-@st.cache_resource
+# A module global, not st.cache_resource: any browser can send Streamlit's "clear cache"
+# message, which would start the count afresh and give a guesser endless tries.
+_CODE_GUARD = CodeGuard()
+
+
 def code_guard() -> CodeGuard:
     """One count of wrong codes for the whole server: a new session gets no fresh tries."""
-    return CodeGuard()
+    return _CODE_GUARD
 
 
 def visitor() -> Visitor:
@@ -152,9 +158,21 @@ def pick_model(label: str, key: str, help: str) -> ModelChoice:
     return choices[picked]
 
 
-@st.cache_resource
+_making_registry = threading.Lock()
+
+
 def registry() -> TrainingRegistry:
-    """Every session of this server sees the same runs and the same waiting line."""
+    """Every session of this server sees the same runs and the same waiting line.
+
+    Kept by functools, not st.cache_resource: any browser can send Streamlit's "clear cache"
+    message, which would start a second registry beside the first (its runs out of sight,
+    the line's limits and Only the teacher starts training forgotten)."""
+    with _making_registry:
+        return _the_registry()
+
+
+@functools.cache
+def _the_registry() -> TrainingRegistry:
     return TrainingRegistry.from_env()
 
 

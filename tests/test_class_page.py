@@ -89,6 +89,9 @@ def test_join_address_prefers_the_setting_then_a_reachable_request(monkeypatch):
     monkeypatch.delenv("DIGITLAB_PUBLIC_URL", raising=False)
     assert join_address("http://10.0.0.5:8501/class") == "http://10.0.0.5:8501"
     assert join_address("http://localhost:8502/class", ["192.0.2.7"]) == "http://192.0.2.7:8502"
+    assert join_address("http://0.0.0.0:8502/", ["192.0.2.7"]) == "http://192.0.2.7:8502"
+    assert join_address("http://[::]:8502/", ["192.0.2.7"]) == "http://192.0.2.7:8502"
+    assert join_address("http://localhost:99999/", ["192.0.2.7"]) == "http://192.0.2.7:8501"
     monkeypatch.setenv("DIGITLAB_PUBLIC_URL", "https://digits.school.example/")
     assert join_address("http://localhost:8501") == "https://digits.school.example"
 

@@ -48,6 +48,8 @@ def test_with_no_code_set_one_is_generated_kept_private_and_shared(tmp_path):
     assert os.listdir(folder) == [CODE_FILE]  # no temporary file left behind
     assert server_code("", folder) == code  # a restart keeps it
     assert server_code("owl-42-lantern", folder) == "owl-42-lantern"  # a configured one wins
+    (folder / CODE_FILE).write_text("  \n")  # emptied by hand: a new code, never a blank one
+    assert stored_code(folder) not in ("", code) and len(stored_code(folder)) >= 8
     (tmp_path / "a file").write_text("not a folder")
     fallback = server_code("", tmp_path / "a file" / "data")  # cannot be kept: still a code
     assert len(fallback) >= 8 and server_code("", tmp_path / "a file" / "data") == fallback

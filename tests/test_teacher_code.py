@@ -18,6 +18,32 @@ def test_the_config_keeps_failures_quiet_and_messages_small():
     assert ".streamlit/secrets.toml" in ignored
 
 
+def test_clearing_streamlits_caches_keeps_the_count_of_wrong_codes():
+    """Any browser can send Streamlit's "clear cache" message: it must not give fresh tries."""
+    import streamlit as st
+
+    from pages import code_guard
+
+    guard = code_guard()
+    st.cache_resource.clear()
+    assert code_guard() is guard
+
+
+def test_clearing_streamlits_caches_keeps_the_training_registry_and_its_rules():
+    import streamlit as st
+
+    from mnist_core.roles import Visitor
+    from pages import registry
+
+    shared = registry()
+    shared.set_teacher_only(True, Visitor("teacher", teacher=True))
+    try:
+        st.cache_resource.clear()
+        assert registry() is shared and registry().teacher_only
+    finally:
+        shared.set_teacher_only(False, Visitor("teacher", teacher=True))
+
+
 def test_with_no_code_set_the_terminal_shows_one_and_a_browser_becomes_the_teacher_with_it(
     browser, tmp_path, monkeypatch
 ):

@@ -30,7 +30,10 @@ def join_addresses(request_url: str | None, machine: list[str] | None = None) ->
     parts = urlsplit(request_url or "")
     if parts.hostname and not _is_loopback(parts.hostname):
         return [f"{parts.scheme}://{parts.netloc}"]
-    port = parts.port or DEFAULT_PORT
+    try:
+        port = parts.port or DEFAULT_PORT
+    except ValueError:  # a port out of range: no browser sends one
+        port = DEFAULT_PORT
     reachable = machine if machine is not None else machine_addresses()
     return [f"http://{host}:{port}" for host in reachable or ["localhost"]]
 
@@ -64,12 +67,15 @@ def _route_address() -> str | None:
 
 
 def _is_loopback(host: str) -> bool:
+    """A name no phone can reach: this machine's own (localhost, 127.x, ::1), or the
+    "any address" 0.0.0.0 or :: that a server set to listen everywhere is opened by."""
     if host == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(host)
     except ValueError:
         return False
+    return address.is_loopback or address.is_unspecified
 
 
 def qr_png(address: str, scale: int = 10) -> bytes:
