@@ -23,7 +23,8 @@ ENV_TEACHER_CODE = "DIGITLAB_TEACHER_CODE"
 CODE_FILE = "teacher-code"  # in the data folder: the generated code, kept across restarts
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i look-alikes
 SHORT_CODE = 8  # a configured code shorter than this gets a warning in the terminal
-MAX_WRONG_CODES = 5  # wrong tries in a row, from any sessions, before every try waits
+MAX_WRONG_CODES = 5  # wrong tries in a row from one address (any of its sessions) before it waits
+MAX_WRONG_CODES_SERVER = 30  # wrong tries in a row from all addresses before every try waits
 WINDOW_SECONDS = 60.0  # a wrong try more than this after the last starts a new count
 FIRST_WAIT_SECONDS = 5.0  # the first wait; each further wrong try doubles it
 WAIT_SECONDS = 60.0  # the longest wait
@@ -103,41 +104,69 @@ def code_warning(code: str) -> str | None:
     return None
 
 
-class CodeGuard:
-    """Every session's tries at the teacher code, counted together for the whole server.
+@dataclass
+class _Streak:
+    """Wrong tries in a row, each within WINDOW_SECONDS of the one before, and the wait
+    they earned: from the `limit`-th on, FIRST_WAIT_SECONDS, doubled with each further wrong
+    try, at most WAIT_SECONDS."""
 
-    Wrong tries, from any sessions, each within WINDOW_SECONDS of the one before, make a
-    streak. From the MAX_WRONG_CODES-th on, every try waits: FIRST_WAIT_SECONDS, doubled with
-    each further wrong one, at most WAIT_SECONDS; a quiet minute ends the streak. A reload or
-    a script with many sessions gets no fresh tries. Thread-safe: sessions run their scripts
-    in threads of their own.
+    limit: int
+    count: int = 0
+    last_wrong: float = -math.inf
+    locked_until: float = -math.inf
+
+    def wrong(self, now: float) -> float:
+        """Count a wrong try; the wait it earns (0 below the limit)."""
+        self.count = 1 if now - self.last_wrong > WINDOW_SECONDS else self.count + 1
+        self.last_wrong = now
+        if self.count < self.limit:
+            return 0.0
+        wait = min(WAIT_SECONDS, FIRST_WAIT_SECONDS * 2 ** (self.count - self.limit))
+        self.locked_until = now + wait
+        return wait
+
+    def over(self, now: float) -> bool:
+        """Nothing left to remember: the streak has lapsed and no wait is running."""
+        return now - self.last_wrong > WINDOW_SECONDS and now >= self.locked_until
+
+
+class CodeGuard:
+    """Every session's tries at the teacher code, counted per address and for the server.
+
+    Sessions from one address (a reload, a new tab, a script) share one streak: after
+    MAX_WRONG_CODES wrong tries in a row every try from that address waits, growing to a
+    minute, so they get no fresh tries. The teacher's own machine is another address, so a
+    prankster's guesses do not lock the teacher out. All addresses together share a larger
+    streak (MAX_WRONG_CODES_SERVER): a class of guessers slows everyone down, and with 31**8
+    codes guessing stays hopeless. Behind a proxy that hides the students' addresses they
+    all count as one. Thread-safe: sessions run their scripts in threads of their own.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._streak = 0
-        self._last_wrong = -math.inf
-        self._locked_until = -math.inf
+        self._server = _Streak(MAX_WRONG_CODES_SERVER)
+        self._sources: dict[str, _Streak] = {}
 
-    def try_code(self, entered: str, code: str, now: float) -> str | None:
+    def try_code(self, entered: str, code: str, now: float, source: str = "") -> str | None:
         """None when `entered` is the code; else the sentence to show. Constant-time compare;
-        a wrong try is logged, without what was entered."""
+        a wrong try is logged with its address, without what was entered. `source` is the
+        visitor's address ("" where the server does not know it)."""
         with self._lock:
-            if now < self._locked_until:
-                wait = math.ceil(self._locked_until - now)
-                return f"Too many wrong codes: wait {wait} s before trying again."
+            mine = self._sources.setdefault(source, _Streak(MAX_WRONG_CODES))
+            wait = max(mine.locked_until, self._server.locked_until) - now
+            if wait > 0:
+                return f"Too many wrong codes: wait {math.ceil(wait)} s before trying again."
             if code and hmac.compare_digest(entered.strip().encode(), code.encode()):
                 return None
-            self._streak = 1 if now - self._last_wrong > WINDOW_SECONDS else self._streak + 1
-            self._last_wrong = now
+            wait = max(mine.wrong(now), self._server.wrong(now))
             print(
-                f"Digit Lab: a wrong teacher code was entered ({self._streak} in a row)",
+                f"Digit Lab: a wrong teacher code was entered from {source or 'this machine'} "
+                f"({mine.count} in a row from there, {self._server.count} on the server)",
                 file=sys.stderr,
             )
-            if self._streak < MAX_WRONG_CODES:
+            self._sources = {k: v for k, v in self._sources.items() if not v.over(now)}
+            if not wait:
                 return "That is not the teacher code."
-            wait = min(WAIT_SECONDS, FIRST_WAIT_SECONDS * 2 ** (self._streak - MAX_WRONG_CODES))
-            self._locked_until = now + wait
             return f"That is not the teacher code. Too many tries: wait {wait:.0f} s."
 
 

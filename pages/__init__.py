@@ -102,7 +102,8 @@ _CODE_GUARD = CodeGuard()
 
 
 def code_guard() -> CodeGuard:
-    """One count of wrong codes for the whole server: a new session gets no fresh tries."""
+    """One count of wrong codes for the whole server, per address and in all: a new session
+    gets no fresh tries."""
     return _CODE_GUARD
 
 
@@ -130,7 +131,9 @@ def teacher_panel() -> None:
 def enter_code() -> None:
     entered = st.session_state.get(CODE_ENTRY, "")
     st.session_state[CODE_ENTRY] = ""  # the code never stays in the page
-    problem = code_guard().try_code(entered, teacher_code(), time.monotonic())
+    # Counted per address, so a prankster's guesses do not lock the teacher's machine out.
+    source = st.context.ip_address or ""
+    problem = code_guard().try_code(entered, teacher_code(), time.monotonic(), source)
     if problem is None:
         st.session_state[TEACHER] = True
     else:

@@ -12,6 +12,7 @@ from mnist_core.roles import (
     CODE_ALPHABET,
     CODE_FILE,
     MAX_WRONG_CODES,
+    MAX_WRONG_CODES_SERVER,
     WAIT_SECONDS,
     CodeGuard,
     NotAllowed,
@@ -82,6 +83,22 @@ def test_five_wrong_codes_from_any_sessions_make_every_try_wait(capsys):
     assert "guess" not in logged
     # A quiet minute ends the streak.
     assert guard.try_code("guess", "s3cret", now=now + 61) == "That is not the teacher code."
+
+
+def test_a_pranksters_guesses_do_not_lock_the_teacher_out_but_a_class_of_guessers_waits():
+    guard = CodeGuard()
+    for n in range(MAX_WRONG_CODES + 3):  # one student's phone, many sessions
+        guard.try_code("guess", "s3cret", now=float(n), source="192.168.1.23")
+    assert "wait" in guard.try_code("s3cret", "s3cret", now=6.0, source="192.168.1.23")
+    # The teacher's own machine (Streamlit gives no address for it) gets in at once.
+    assert guard.try_code("s3cret", "s3cret", now=6.0, source="") is None
+    # Guessers spread over many addresses still run into the server's own count.
+    now = 10.0
+    for n in range(MAX_WRONG_CODES_SERVER):
+        now += 1
+        guard.try_code("guess", "s3cret", now=now, source=f"10.0.0.{n}")
+    assert "wait" in guard.try_code("s3cret", "s3cret", now=now, source="")
+    assert guard.try_code("s3cret", "s3cret", now=now + WAIT_SECONDS, source="") is None
 
 
 def test_no_code_means_no_code_opens():
