@@ -55,15 +55,22 @@ def through_app() -> None:
         st.rerun()
 
 
+_class_stores: dict[str, ClassDrawings] = {}
+_opening_store = threading.Lock()
+
+
 def class_store() -> ClassDrawings:
-    """The class's drawings, shared by every session; raises StorageError with a sentence."""
-    return _class_store(database_url())
+    """The class's drawings, shared by every session; raises StorageError with a sentence.
 
-
-@st.cache_resource
-def _class_store(url: str) -> ClassDrawings:
-    # A database that cannot be opened raises, and is not cached: the next visit tries again.
-    return ClassDrawings(open_database(url))
+    Kept in a module dictionary, not st.cache_resource: any browser can send Streamlit's
+    "clear cache" message, which would open a new database engine each time and forget the
+    label rate. A database that cannot be opened raises and is not kept: the next visit
+    tries again."""
+    url = database_url()
+    with _opening_store:
+        if url not in _class_stores:
+            _class_stores[url] = ClassDrawings(open_database(url))
+        return _class_stores[url]
 
 
 def configured_teacher_code() -> str:

@@ -44,6 +44,17 @@ def test_clearing_streamlits_caches_keeps_the_training_registry_and_its_rules():
         shared.set_teacher_only(False, Visitor("teacher", teacher=True))
 
 
+def test_clearing_streamlits_caches_keeps_the_class_store_and_its_label_rate(tmp_path, monkeypatch):
+    import streamlit as st
+
+    from pages import class_store
+
+    monkeypatch.setenv("DIGITLAB_DATABASE_URL", f"sqlite:///{tmp_path / 'class.db'}")
+    store = class_store()
+    st.cache_resource.clear()
+    assert class_store() is store
+
+
 def test_with_no_code_set_the_terminal_shows_one_and_a_browser_becomes_the_teacher_with_it(
     browser, tmp_path, monkeypatch
 ):
