@@ -203,9 +203,9 @@ def test_a_finished_run_saves_once_and_appears_in_the_picker(tmp_path, small_mni
     choices = menu.choices
     assert [c.key for c in choices] == ["bundled", "run:3", "file:Class-demo.npz"]
     accuracy = f"{run.result.evaluation.accuracy:.1%}"
-    assert choices[1].label == f"Run 3: demo ({accuracy}, trained on this server)"
+    assert choices[1].label == f"Run 3: demo ({accuracy}, a training run of this class)"
     # A browser may still hold the label the run had while it trained: it names the run.
-    assert menu.choice_for("Run 3: demo (trained on this server)") is choices[1]
+    assert menu.choice_for("Run 3: demo (a training run of this class)") is choices[1]
     assert menu.choice_for("run:3") is choices[1]
     assert menu.choice_for("Run 9: gone") is None and menu.choice_for(None) is None
     rows = comparison_rows([run], [])

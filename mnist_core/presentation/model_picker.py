@@ -54,7 +54,7 @@ def model_menu(folder: Path, runs: list[RunView]) -> ModelMenu:
         if run.live_network is not None or run.checkpoint:
             # The label does not follow the run's progress (that is shown beside it); it
             # gains the test accuracy once, when the run has one.
-            label = f"Run {run.id}: {run.name} ({_run_accuracy(run)}trained on this server)"
+            label = f"Run {run.id}: {run.name} ({_run_accuracy(run)}a training run of this class)"
             checkpoint = Path(run.checkpoint) if run.checkpoint else None
             choices.append(ModelChoice(f"run:{run.id}", label, path=checkpoint, run_id=run.id))
     choices.extend(
