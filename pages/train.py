@@ -742,7 +742,7 @@ def save_panel(run: RunView) -> None:
     name = name_col.text_input("Model name", value=f"run-{run.id}-{run.name}", key=f"name-{run.id}")
     if save_col.button("Save model", key=f"save-{run.id}"):
         try:
-            path = save_run(run, name, models_dir())
+            path = save_run(run, name, models_dir(), visitor())
         except (ValueError, FileExistsError, OSError) as exc:
             st.error(f"Not saved: {exc}")
         else:

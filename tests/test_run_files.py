@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from mnist_core.roles import Visitor
 from mnist_core.runs import registry as registry_module
 from mnist_core.runs import saving
 from mnist_core.runs.registry import TrainingRegistry
@@ -60,6 +61,21 @@ def test_saved_models_are_limited_in_number_and_size(tmp_path, monkeypatch, make
     with pytest.raises(ValueError, match="already keeps 2 saved models"):
         save_run(run, "third", tmp_path)
     assert len(list(tmp_path.glob("*.npz"))) == 2
+
+
+def test_students_cannot_leave_the_teacher_without_room_to_save(
+    tmp_path, monkeypatch, make_registry
+):
+    registry = make_registry()
+    run = registry.wait(registry.submit(fake.config(fake.FINISH), "kept"), timeout=60)
+    monkeypatch.setattr(saving, "MAX_SAVED_MODELS", 5)
+    student, teacher = Visitor("student"), Visitor("teacher", teacher=True)
+    for n in range(4):  # one student saving the same run over and over
+        save_run(run, f"copy {n}", tmp_path, student)
+    with pytest.raises(ValueError, match="already keeps 4 saved models"):
+        save_run(run, "copy 4", tmp_path, student)
+    save_run(run, "the teacher's", tmp_path, teacher)  # the teacher's room is still there
+    assert len(list(tmp_path.glob("*.npz"))) == 5
 
 
 def test_keras_files_are_made_one_at_a_time_at_low_priority(monkeypatch):

@@ -16,6 +16,7 @@ from .states import INTERRUPTED
 
 MAX_SAVED_MODELS = 100  # model files in the models folder, all of them together
 MAX_SAVED_BYTES = 1024**3  # 1 GiB: about 14 of the largest networks (~73 MB each)
+STUDENTS_SHARE = 0.8  # of both limits, for students' saves: the rest is the teacher's alone
 _saving = threading.Lock()  # the room left is checked and taken by one save at a time
 
 
@@ -64,8 +65,9 @@ def continuation(run: RunView | None) -> tuple[TrainConfig, str]:
     return config, f"{run.name} (continued)"
 
 
-def save_run(run: RunView, name: str, folder: Path) -> Path:
-    """Save a run's latest weights, finished or not; refuses to replace an existing model."""
+def save_run(run: RunView, name: str, folder: Path, visitor: Visitor | None = None) -> Path:
+    """Save a run's latest weights, finished or not; refuses to replace an existing model.
+    `visitor` is who asks (None: the server itself, as the teacher)."""
     network = kept_network(run)
     if network is None:
         raise ValueError("this run has no weights to save")
@@ -73,21 +75,26 @@ def save_run(run: RunView, name: str, folder: Path) -> Path:
     if path.exists():
         raise FileExistsError(f"a model called {path.stem!r} already exists: choose another name")
     with _saving:
-        check_room(folder, sum(array.nbytes for array in network.to_arrays()))
+        share = 1.0 if visitor is None or visitor.teacher else STUDENTS_SHARE
+        check_room(folder, sum(array.nbytes for array in network.to_arrays()), share)
         return save_model(path, network, run_metadata(run, name.strip()))
 
 
-def check_room(folder: Path, new_bytes: int) -> None:
+def check_room(folder: Path, new_bytes: int, share: float = 1.0) -> None:
     """Saved models are a full copy each: a class saving every run would fill the disk, so
-    the models folder holds at most MAX_SAVED_MODELS files and MAX_SAVED_BYTES in all."""
+    the models folder holds at most MAX_SAVED_MODELS files and MAX_SAVED_BYTES in all.
+    Students' saves stop at `share` of both, so a student saving one run over and over
+    cannot leave the teacher without room."""
     saved = [path.stat().st_size for path in folder.glob(f"*{SUFFIX}")]
-    if len(saved) >= MAX_SAVED_MODELS:
+    most_files = int(MAX_SAVED_MODELS * share)
+    if len(saved) >= most_files:
         raise ValueError(
-            f"this server already keeps {MAX_SAVED_MODELS} saved models: the teacher can "
+            f"this server already keeps {most_files} saved models: the teacher can "
             "remove some on the Train page"
         )
-    if sum(saved) + new_bytes > MAX_SAVED_BYTES:
+    most_bytes = MAX_SAVED_BYTES * share
+    if sum(saved) + new_bytes > most_bytes:
         raise ValueError(
-            f"saved models would take over {MAX_SAVED_BYTES / 1024**3:g} GiB on this server: "
+            f"saved models would take over {most_bytes / 1024**3:.2g} GiB on this server: "
             "the teacher can remove some on the Train page"
         )
