@@ -517,11 +517,14 @@ def start_button() -> None:
 
 
 def current_run_id(runs: list[RunView]) -> int | None:
-    """This tab's run; after a refresh, the run in the address, else the newest active one."""
+    """This tab's run; after a refresh, the run in the address (looked for in the database if
+    it is another server's, not read here yet), else the newest active one."""
     if "run_id" in st.session_state:
         return st.session_state["run_id"]
     wanted = run_number(st.query_params.get("run"))
-    if wanted is not None and any(r.id == wanted for r in runs):
+    if wanted is not None and (
+        any(r.id == wanted for r in runs) or registry().find(wanted) is not None
+    ):
         return wanted
     newest = [r for r in runs if r.active] or runs
     return newest[0].id if newest else None

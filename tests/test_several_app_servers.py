@@ -71,11 +71,12 @@ async def label_a_drawing(url: str) -> None:
         assert kept(label, 7)
 
 
-async def as_teacher(tab: Tab) -> None:
-    """Enter the teacher code in the sidebar, as the teacher does once per browser session."""
+async def as_teacher(tab: Tab):
+    """Enter the teacher code in the sidebar, as the teacher does once per browser session;
+    the page as it then shows."""
     entry = tab.find("text_input", label="Teacher code")
     entry.state = WidgetState(id=entry.element.text_input.id, string_value=CODE)
-    await press(tab, "Enter")
+    return await press(tab, "Enter")
 
 
 async def start_run(url: str) -> None:
@@ -100,12 +101,18 @@ async def stop_from(url: str, run_id: int) -> str:
     async def stop_offered():
         tab = Tab(url, "train", query=f"run={run_id}")
         await tab.__aenter__()
-        await as_teacher(tab)
         try:
+            shown = (await as_teacher(tab)).texts.get(STATUS, "")
+            # The run the address names, even one made on the other server a moment ago:
+            # never this server's own newest run, whose Stop would stop the wrong run.
+            assert f"Run {run_id}:" in shown, shown
             tab.find("button", label="Stop")
-        except LookupError:  # not listed here yet
+        except LookupError:  # no Stop: not seen active here yet
             await tab.__aexit__()
             return None
+        except BaseException:
+            await tab.__aexit__()
+            raise
         return tab
 
     tab = await until(stop_offered, f"a Stop for run {run_id}")

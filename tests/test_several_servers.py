@@ -87,6 +87,20 @@ def test_the_teacher_stops_another_servers_run(servers):
     assert b.wait(run_id, until=lambda v: not v.active, timeout=30).state == STOPPED
 
 
+def test_a_run_made_on_another_server_a_moment_ago_is_found_by_its_number(servers, monkeypatch):
+    """An address naming another server's new run (/train?run=N) shows that run, even before
+    this server's watcher has read it: else the page showed this server's own newest run,
+    and a teacher's Stop stopped the wrong one."""
+    monkeypatch.setattr(registry_module, "WATCH_SECONDS", 3600.0)  # no look of its own
+    b = servers()
+    run_id = servers().submit(fake.config(fake.UNTIL_STOPPED), "on a", visitor=ALICE)
+    assert b.get(run_id) is None  # not read here yet
+    found = b.find(run_id)
+    assert found is not None and found.name == "on a" and found.from_database
+    assert b.get(run_id) == found
+    assert b.find(run_id + 1) is None  # a number no server has made
+
+
 def test_only_the_teacher_starts_training_on_every_server_and_after_a_restart(servers):
     a, b = servers(), servers()
     with pytest.raises(NotAllowed):

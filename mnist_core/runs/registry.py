@@ -311,6 +311,16 @@ class TrainingRegistry:
         with self._lock:
             return self._current(run_id)
 
+    def find(self, run_id: int) -> RunView | None:
+        """A run an address names (/train?run=N). Another server's run made a moment ago is
+        not read here until the watcher's next look, so an unknown one is looked for in the
+        database at once: the page shows the run asked for, not some other one to stop."""
+        view = self.get(run_id)
+        if view is None and self._records is not None:
+            self.refresh()
+            view = self.get(run_id)
+        return view
+
     def runs(self) -> list[RunView]:
         """Every run of the class, this server's and the database's, newest first."""
         with self._lock:
