@@ -564,19 +564,35 @@ BARE_PAGE = "benchmarks/bare_canvas_app.py"
 ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1"}
 
 
+QUIET_SECONDS = 30.0  # how long the training's rate is read with no students, for --train
+
+
 def measure(servers: list[Server], bare: list[tuple[str, Server]], args) -> None:
     if args.train:
         from benchmarks.training_load import keep_training
 
-        with keep_training(servers[0].url):
-            _measure_all(servers, bare, args)
+        with keep_training(servers[0].url) as page:
+            _measure_all(servers, bare, args, page)
     else:
         _measure_all(servers, bare, args)
 
 
-def _measure_all(servers: list[Server], bare: list[tuple[str, Server]], args) -> None:
+def _measure_all(servers: list[Server], bare: list[tuple[str, Server]], args, page=None) -> None:
     for students in args.students:
+        if page is not None:  # the training alone, then while the students draw
+            from benchmarks.training_load import step_now, steps_per_second
+
+            quiet_start = step_now(page)
+            time.sleep(QUIET_SECONDS)
+            alone = steps_per_second(quiet_start, step_now(page))
+            busy_start = step_now(page)
         app_ms = _cpu_ms_per_rerun(servers, students, args, wall=True)
+        if page is not None:
+            busy = steps_per_second(busy_start, step_now(page))
+            print(
+                f"training: {alone:,.1f} steps a second alone, {busy:,.1f} while {students} "
+                f"students draw ({busy / alone - 1:+.1%})"
+            )
         label = f"{len(servers)} servers" if len(servers) > 1 else "Digit Lab"
         _print(label, app_ms)
         for name, server in bare:

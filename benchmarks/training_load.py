@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
 from collections.abc import Iterator
 
 from benchmarks.app_server import CHROMIUM, CHROMIUM_ARGS
@@ -37,13 +38,27 @@ def start_run(page, preset_title: str) -> None:
 
 
 @contextlib.contextmanager
-def keep_training(url: str, preset_title: str = "Best for drawn digits") -> Iterator[None]:
-    """A long run trains in the app for as long as the block lasts, then is stopped."""
+def keep_training(url: str, preset_title: str = "Best for drawn digits") -> Iterator:
+    """A long run trains in the app for as long as the block lasts, then is stopped; the
+    block gets the Train page, to read the run's progress (`step_now`)."""
     with train_page(url) as page:
         start_run(page, preset_title)
-        yield
+        yield page
         page.get_by_role("button", name="Stop").click()
         page.locator(STATUS).get_by_text(re.compile("stopped")).wait_for()
+
+
+def step_now(page) -> tuple[int, float]:
+    """The run's step as the Train page shows it (it refreshes itself), and when it was read;
+    two readings give the images a second between them: the training's own rate over a
+    stretch of time, not its average since it started."""
+    text = page.locator(STATUS).inner_text()
+    found = re.search(r"step ([\d,]+) of", text)
+    return (int(found.group(1).replace(",", "")) if found else 0), time.monotonic()
+
+
+def steps_per_second(first: tuple[int, float], second: tuple[int, float]) -> float:
+    return (second[0] - first[0]) / max(second[1] - first[1], 1e-9)
 
 
 def images_per_second(page) -> float:
