@@ -143,3 +143,21 @@ def test_a_run_left_by_a_server_that_ended_is_interrupted_on_the_others(servers,
     b = servers()
     assert b.get(run_id).state == INTERRUPTED
     assert [r.state for r in records.all([run_id])] == [INTERRUPTED]
+
+
+def test_a_run_record_this_server_cannot_read_is_left_out_not_fatal(servers, url):
+    """A run another server wrote with settings this one does not know (a newer Digit Lab
+    during an upgrade, or odd JSON) is left out of the list: it neither stops the server
+    from starting nor ends its watcher, which must go on acting on stop requests."""
+    a = servers()
+    run_id = a.submit(fake.config(fake.UNTIL_STOPPED), "busy", visitor=ALICE)
+    a.wait(run_id, until=lambda v: v.state == RUNNING, timeout=60)
+    records = RunRecords(open_database(url))
+    [record] = records.all([run_id])
+    odd = replace(record, id=0, config={**record.config, "from_the_future": 1}, history=[])
+    odd_id = records.create(odd)
+    b = servers()  # reads the odd run as it starts
+    assert b.get(odd_id) is None
+    b.wait(run_id, until=lambda v: v.state == RUNNING, timeout=30)
+    b.stop(run_id, TEACHER)
+    assert a.wait(run_id, timeout=10).state == STOPPED  # a's watcher read the odd run too
