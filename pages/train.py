@@ -493,7 +493,7 @@ def set_teacher_only(on: bool) -> None:
 def cancel_waiting() -> None:
     try:
         registry().cancel_waiting(visitor())
-    except NotAllowed as exc:
+    except (NotAllowed, StorageError) as exc:
         st.session_state["teacher_error"] = str(exc)
 
 

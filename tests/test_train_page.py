@@ -257,3 +257,21 @@ def test_a_trained_start_learning_from_the_class_picks_the_fine_tune_preset(trai
     assert at.text_input(key="hidden").value == ", ".join(map(str, layers))
     captions = " ".join(c.value for c in at.caption)
     assert "learns your style and keeps reading MNIST" in captions  # not "Custom settings"
+
+
+def test_cancel_all_waiting_runs_says_when_the_database_cannot_be_reached(train_page, monkeypatch):
+    """Other servers' waiting runs are cancelled through the database: when it fails, the
+    teacher reads one sentence, not a traceback."""
+    from mnist_core.storage.database import StorageError
+    from pages import registry
+
+    def unreachable(visitor=None):
+        raise StorageError("The class's drawings cannot be kept right now (it is down).")
+
+    monkeypatch.setattr(registry(), "cancel_waiting", unreachable)
+    at = train_page
+    at.session_state["_digit_lab_teacher"] = True
+    at.run()
+    at.button(key="cancel-waiting").click().run()
+    assert not at.exception
+    assert any("cannot be kept right now" in e.value for e in at.error)
