@@ -163,3 +163,30 @@ def test_a_record_round_trips_what_the_page_shows():
     fields, _ = from_record(record)
     assert fields["state"] == INTERRUPTED and fields["owner"] == "s"
     assert "it had not kept any weights yet" in fields["message"]
+
+
+def test_the_journal_writes_every_journal_seconds_not_twice_that(monkeypatch):
+    """Other servers show a run as its server last wrote it, and docs/deployment.md and the
+    Train page promise that is every JOURNAL_SECONDS: the journal's own waits between two
+    writes add up to that, not to twice it. Run in this thread, with its waits counted."""
+    from mnist_core.runs import registry as registry_module
+
+    registry = TrainingRegistry()  # no database: the loop alone, its writes counted
+    waited, writes = [], []
+
+    class Due:
+        def wait(self, timeout):
+            waited.append(timeout)
+
+        def clear(self):
+            pass
+
+    def write():
+        writes.append(sum(waited))
+        registry._closed = len(writes) == 3
+
+    monkeypatch.setattr("time.sleep", lambda seconds: waited.append(seconds))
+    registry._journal_due, registry._write_journal = Due(), write
+    registry._journal()
+    step = registry_module.JOURNAL_SECONDS
+    assert writes[1] - writes[0] == writes[2] - writes[1] == step

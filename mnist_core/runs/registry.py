@@ -28,7 +28,6 @@ import shutil
 import socket
 import sys
 import threading
-import time
 import traceback
 import uuid
 from collections.abc import Callable
@@ -434,12 +433,12 @@ class TrainingRegistry:
             self.refresh()
 
     def _journal(self) -> None:
-        """Write changed runs down every couple of seconds, outside the pages' way."""
+        """Write changed runs down every JOURNAL_SECONDS, outside the pages' way; a run that
+        has ended is written at once (other servers show it ended, its line moves on)."""
         while not self._closed:
             self._journal_due.wait(JOURNAL_SECONDS)
             self._journal_due.clear()
             self._write_journal()
-            time.sleep(JOURNAL_SECONDS)  # at most one write per run this often
 
     def _write_journal(self) -> None:
         if self._records is None:
