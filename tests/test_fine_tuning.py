@@ -140,3 +140,26 @@ def test_the_fine_tune_preset_learns_the_class_style_and_keeps_mnist(small_mnist
     assert errors_after <= errors_before / 2
     assert result.test_accuracy_before is not None
     assert result.evaluation.accuracy >= result.test_accuracy_before - 1 / 600 - 1e-9
+
+
+def test_a_teacher_with_odd_members_metadata_is_one_network(tmp_path, capsys):
+    """`members` is what `average` writes: a list of the averaged networks. Any other value
+    (a hand-edited or foreign file) counts as one network, as the model list reads it, not
+    a traceback (the length of a number)."""
+    from mnist_core.commands.main import main
+    from mnist_core.serving.model_files import save_model
+    from mnist_core.serving.network import MLP
+
+    rng = np.random.default_rng(0)
+    network = MLP(
+        (
+            rng.normal(size=(784, 12)).astype(np.float32),
+            rng.normal(size=(12, 10)).astype(np.float32),
+        ),
+        (np.zeros(12, np.float32), np.zeros(10, np.float32)),
+        "softmax",
+    )
+    teacher = save_model(tmp_path / "teacher.npz", network, {"name": "t", "members": 3})
+    # A wrong --out ends the command after the teacher is read and before any training.
+    assert main(["train", "--teacher", str(teacher), "--out", str(tmp_path / "x.txt")]) == 2
+    assert "--out must end in" in capsys.readouterr().err

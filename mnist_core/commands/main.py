@@ -41,6 +41,7 @@ from mnist_core.serving.model_files import (
     load_model,
     save_model,
 )
+from mnist_core.serving.model_listing import member_count
 from mnist_core.serving.reading import read_drawing
 from mnist_core.storage.database import StorageError, open_database
 from mnist_core.storage.drawings import ClassDrawings
@@ -193,7 +194,7 @@ def _train(args: argparse.Namespace, argv: list[str]) -> int:
     teacher = teachers = None
     if args.teacher:
         teacher = load_model(args.teacher)
-        teachers = apart(teacher.network, len(teacher.metadata.get("members") or ()))
+        teachers = apart(teacher.network, member_count(teacher.metadata.get("members")))
         config = config.replace(teacher=Path(args.teacher).stem).validate()
     drawings = None
     if args.class_data is not None:

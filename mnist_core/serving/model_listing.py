@@ -73,11 +73,13 @@ def model_info(path: Path, meta: dict) -> ModelInfo:
         config=_mapping(meta.get("config")),
         losses=_points(_mapping(meta.get("history")).get("loss")),
         train_seconds=_number(metrics.get("train_seconds")),
-        members=_members(meta.get("members")),
+        members=member_count(meta.get("members")),
     )
 
 
-def _members(value: object) -> int:
+def member_count(value: object) -> int:
+    """How many networks a model's `members` metadata says it averages (average.py writes
+    a list of them); anything else is one network."""
     return len(value) if isinstance(value, list) and len(value) >= 2 else 1
 
 
