@@ -104,6 +104,11 @@ class TrainConfig:
             raise ConfigError(f"the class's share must be between 0 and 1, got {self.class_share}")
         if self.teacher and self.engine != "scratch":
             raise ConfigError("learning from a teacher model needs the scratch engine")
+        if self.teacher and self.class_data:
+            raise ConfigError(
+                "a teacher model's answers replace every label, the class's drawings' too: "
+                "learn from the teacher or from the class's drawings, not both"
+            )
         if self.report_every < 1:
             raise ConfigError("report_every must be at least 1")
         if train_size is not None:

@@ -163,3 +163,11 @@ def test_a_teacher_with_odd_members_metadata_is_one_network(tmp_path, capsys):
     # A wrong --out ends the command after the teacher is read and before any training.
     assert main(["train", "--teacher", str(teacher), "--out", str(tmp_path / "x.txt")]) == 2
     assert "--out must end in" in capsys.readouterr().err
+
+
+def test_a_teacher_and_the_class_drawings_together_are_refused():
+    """Learning from a teacher model replaces every label by its answers, the class's too:
+    the class's labels would be ignored without a word, so the pair is refused."""
+    TrainConfig(teacher="bundled").validate()
+    with pytest.raises(ConfigError, match="class's drawings"):
+        TrainConfig(teacher="bundled", class_data=True).validate()

@@ -199,7 +199,7 @@ def _train(args: argparse.Namespace, argv: list[str]) -> int:
     drawings = None
     if args.class_data is not None:
         drawings = _class_drawings(args.class_data)
-        config = config.replace(class_data=True)
+        config = config.replace(class_data=True).validate()
     out = Path(args.out) if args.out else None
     if out is not None:
         if out.suffix != SUFFIX:
