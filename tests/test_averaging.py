@@ -167,3 +167,16 @@ def test_the_command_line_distils_an_average_into_one_network_and_records_it(tmp
     assert meta["teacher"]["command"].startswith("python -m mnist_core average ")
     keras = cli("train", "--engine", "keras", "--teacher", str(both), "--data", str(SMALL_MNIST))
     assert keras.returncode == 1 and "needs the scratch engine" in keras.stderr
+
+
+def test_a_model_whose_layers_mix_its_networks_is_not_taken_apart():
+    """A model named as averaged (its `members`) whose layers were changed since, as
+    fine-tuning does: taking it apart would drop what joins them, and teach something else
+    than the model, so it is refused in one sentence."""
+    wide = side_by_side([random_mlp((784, 24, 12, 10), seed=s) for s in (6, 7)])
+    middle = wide.weights[1].copy()
+    middle[0, -1] = 0.5  # the first network's unit now feeds the second's
+    mixed = type(wide)((wide.weights[0], middle, wide.weights[2]), wide.biases, wide.output)
+    with pytest.raises(AveragingError, match="not 2 networks side by side"):
+        apart(mixed, 2)
+    assert len(apart(wide, 2)) == 2

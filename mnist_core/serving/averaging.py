@@ -70,6 +70,15 @@ def apart(network: MLP, count: int) -> list[MLP]:
     if any(width % count for width in sizes[1:-1]):
         raise AveragingError(f"layers {'-'.join(map(str, sizes))} do not split into {count}")
     last = len(network.weights) - 1
+    for w in network.weights[1:last]:  # side by side, each hidden layer feeds only its own
+        blocks = np.kron(
+            np.eye(count, dtype=bool), np.ones((w.shape[0] // count, w.shape[1] // count), bool)
+        )
+        if np.any(w[~blocks]):
+            raise AveragingError(
+                f"this model is not {count} networks side by side (its layers mix them, as "
+                "after fine-tuning): it cannot be taken apart"
+            )
     members = []
     for k in range(count):
         weights, biases = [], []
