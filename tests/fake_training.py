@@ -25,6 +25,7 @@ FINISH = 0  # starts, sends weights, finishes at once
 DIE_MID_MESSAGE = 1  # sends weights after step 1180, starts a big message and is killed
 SEND_GARBAGE = 2  # starts, then sends bytes that are not a message
 UNTIL_STOPPED = 3  # starts, then trains until asked to stop
+STILL_STARTING = 4  # never says it started (TensorFlow loading) until asked to stop
 KILLED_STEP = 1180
 
 
@@ -41,6 +42,9 @@ def network(seed: int = 0) -> MLP:
 
 
 def fake_child(config: TrainConfig, settings, connection, stop_event, inputs) -> None:
+    if config.seed == STILL_STARTING:
+        stop_event.wait()
+        return
     connection.send(RunStarted(epochs=1, steps_per_epoch=10, train_size=640, validation_size=0))
     if config.seed == FINISH:
         connection.send(WeightsSnapshot(step=5, network=network()))

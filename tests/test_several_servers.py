@@ -161,3 +161,23 @@ def test_a_run_record_this_server_cannot_read_is_left_out_not_fatal(servers, url
     b.wait(run_id, until=lambda v: v.state == RUNNING, timeout=30)
     b.stop(run_id, TEACHER)
     assert a.wait(run_id, timeout=10).state == STOPPED  # a's watcher read the odd run too
+
+
+def test_a_run_that_leaves_the_line_reads_starting_on_the_other_servers(servers):
+    """A waiting run leaves the line the moment its process starts: the other servers read
+    it as starting, not still waiting, so the teacher's Cancel all waiting runs there leaves
+    it alone."""
+    from mnist_core.runs.states import STARTING
+
+    a, b = servers(), servers()
+    busy = a.submit(fake.config(fake.UNTIL_STOPPED), "busy", visitor=TEACHER)
+    run_id = a.submit(fake.config(fake.STILL_STARTING), "waiting", visitor=ALICE)
+    a._write_journal()  # written down as waiting
+    a.stop(busy, TEACHER)
+    a.wait(run_id, until=lambda v: v.state == STARTING, timeout=60)
+    a._write_journal()
+    b.refresh()
+    assert b.get(run_id).state == STARTING
+    assert b.cancel_waiting(TEACHER) == 0
+    a.refresh()
+    assert a.get(run_id).state == STARTING

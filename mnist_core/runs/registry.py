@@ -533,6 +533,7 @@ class TrainingRegistry:
             run.inputs = TrainingInputs()  # the child has its copy; the server lets go
             outgoing.close()  # the child's copy is the only one: its death closes the pipe
             run.view = replace(run.view, state=STARTING)
+            run.dirty = True  # other servers see it left the line (and cancel it no more)
             threading.Thread(
                 target=self._read, args=(run,), daemon=True, name=f"run-{run.view.id}-reader"
             ).start()
