@@ -423,6 +423,11 @@ def new_run() -> tuple[TrainConfig, str, str | None, TrainingInputs]:
     if drawings is not None:
         config = config.replace(class_data=True)
     preset = st.session_state["preset"]
+    if preset == FINE_TUNE and start_from is None:  # the command line refuses it too
+        raise ConfigError(
+            "the preset for learning the class's handwriting adjusts a trained model: "
+            "choose one under Start from"
+        )
     same = not changed_settings(preset, config)
     name = preset if same else f"custom ({preset})"
     return config, name, preset if same else None, TrainingInputs(drawings, start_from)

@@ -259,6 +259,14 @@ def test_a_trained_start_learning_from_the_class_picks_the_fine_tune_preset(trai
     assert "learns your style and keeps reading MNIST" in captions  # not "Custom settings"
 
 
+def test_the_fine_tune_preset_from_random_weights_is_refused(train_page):
+    at = train_page
+    at.selectbox(key="preset").set_value("fine-tune").run()
+    at.button(key="start").click().run()
+    assert any("adjusts a trained model" in e.value for e in at.error), at.error
+    assert "No training yet" in at.info[0].value
+
+
 def test_cancel_all_waiting_runs_says_when_the_database_cannot_be_reached(train_page, monkeypatch):
     """Other servers' waiting runs are cancelled through the database: when it fails, the
     teacher reads one sentence, not a traceback."""
