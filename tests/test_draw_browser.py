@@ -2,6 +2,8 @@
 
 import re
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from benchmarks.digits import DIGITS
 from tests.conftest import draw
 
@@ -158,10 +160,18 @@ def test_a_new_brush_starts_a_new_drawing_and_its_reading_goes_too(page):
     page.wait_for_function(f"() => ({INK_ON_CANVAS})() === 0")
     page.wait_for_function(IDLE)
     # The new canvas sets its pen up once it has loaded its (empty) drawing, a frame or two
-    # after it appears: a stroke before that is not drawn (a person is never that quick).
+    # after it appears (more on a loaded machine): a stroke before that is not drawn, and a
+    # person draws it again, as the test does. The same 1 twice over still reads 1; the old
+    # reading coming back would read 7.
     page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    draw(page, DIGITS[1])  # the new canvas draws, with the new brush
-    assert wait_for_digit(page) == 1
+    for attempt in range(3):
+        draw(page, DIGITS[1])  # the new canvas draws, with the new brush
+        try:
+            digit = wait_for_digit(page, timeout=8_000)
+            break
+        except PlaywrightTimeout:
+            assert attempt < 2, "the new canvas never drew"
+    assert digit == 1
 
 
 def test_two_quick_undos_take_back_two_lines_and_a_new_brush_after_undo_is_blank(page):
