@@ -4,6 +4,7 @@
     python -m benchmarks.non_digits --part held-out                 # the figures to quote
     python -m benchmarks.non_digits --part fresh                    # a second held-out part
     python -m benchmarks.non_digits --part final                    # a third (#19)
+    python -m benchmarks.non_digits --part final-2                  # a fourth, authored blind
 
 Non-digits: stroke sets authored here (dots, lines, scribbles, two digits side by side,
 letters, shapes, digits drawn tiny), each drawn many times at random sizes, places, slants
@@ -16,7 +17,15 @@ been looked at, against the held-out part's digits, and is scored with a seed of
 The final part (#19: 32 kinds a class draws instead of a digit: a cat, a car, a crown, a
 fish, faces, "Hi", %, $, infinity, scribbled-out, circled and boxed digits, "68", "47"...)
 was authored before any change it measures, against the same digits; look at its kinds
-(--per-kind) only once those changes are done.
+(--per-kind) only once those changes are done. The final-2 part (36 kinds) was authored
+blind, before any change it measures, by someone who had not read the detector's
+generator nor any part's per-kind answers: animals (a snail, birds, a dog, a spider, a
+butterfly), things (a key, a cup, a rocket, a balloon, a kite, an envelope, a clock face),
+nature (a leaf, a round tree, mountains, rain drops), symbols (&, @, peace, yin-yang, "A+",
+recycling arrows), words ("ok", "yes", "hey", a cursive name, a signature), sums ("3+4",
+x squared, a half, "2=2", a root), a 7 beside a smiley, a 2 above a 5, hatching and dashes;
+it is scored against the same digits, and its kinds likewise shown only once those
+changes are done.
 Every drawing goes through the page's own read_drawing. A non-digit is flagged when the
 page answers blank or not-a-digit (too small, scribble, one digit at a time, unlike any
 digit); a digit is flagged the same way, wrongly. A non-digit answered "not sure" is also
@@ -458,12 +467,381 @@ FINAL_SHAPES: dict[str, tuple[Strokes, tuple[float, float]]] = {
     "47 touching": (_one_then(FOUR, 0) + _one_then(SEVEN, 42), (0.5, 0.9)),
     "minus 5": ([[(0, 50), (30, 50)], *_one_then(FIVE, 45)], (0.4, 0.9)),
 }
+
+
+# Drawn for the final-2 part blind, before any change that it measures: authored without
+# looking at the detector's generator or at any part's per-kind answers; no kind here is in
+# the parts above. What a class draws on a digit canvas when it is not drawing a digit.
+def _at(strokes: Strokes, scale: float, dx: float, dy: float) -> Strokes:
+    return [[(x * scale + dx, y * scale + dy) for x, y in s] for s in strokes]
+
+
+def _drop(cx: float, cy: float) -> Stroke:
+    return [(cx, cy - 12), *arc(cx, cy, 6, 7, -50, 230), (cx, cy - 12)]
+
+
+def _arrow_arc(start: float) -> Strokes:
+    """One of three arrows chasing each other round a circle, with its head."""
+    end = start + 85
+    tip = (50 + 42 * math.cos(math.radians(end)), 52 + 42 * math.sin(math.radians(end)))
+    back = math.radians(end - 14)
+    return [
+        arc(50, 52, 42, 42, start, end),
+        [
+            (50 + 52 * math.cos(back), 52 + 52 * math.sin(back)),
+            tip,
+            (50 + 32 * math.cos(back), 52 + 32 * math.sin(back)),
+        ],
+    ]
+
+
+FINAL2_SHAPES: dict[str, tuple[Strokes, tuple[float, float]]] = {
+    "snail": (
+        [
+            [(55 + t * 0.6 * math.cos(t / 5), 55 + t * 0.6 * math.sin(t / 5)) for t in range(50)],
+            [(0, 88), (90, 88), (100, 72), (98, 55)],
+            [(96, 58), (88, 38)],
+            [(99, 58), (100, 38)],
+        ],
+        (0.5, 0.9),
+    ),
+    "birds": (
+        [
+            arc(16, 40, 16, 12, 200, 340) + arc(46, 40, 14, 12, 200, 340),
+            arc(64, 78, 10, 8, 200, 340) + arc(84, 78, 10, 8, 200, 340),
+        ],
+        (0.5, 0.9),
+    ),
+    "dog": (
+        [
+            arc(45, 50, 32, 15, 0, 360),
+            arc(84, 30, 14, 13, 0, 360),
+            [(78, 20), (70, 42)],
+            [(25, 62), (24, 92)],
+            [(36, 64), (36, 92)],
+            [(56, 64), (56, 92)],
+            [(67, 61), (68, 92)],
+            [(14, 45), (0, 28)],
+        ],
+        (0.5, 0.9),
+    ),
+    "spider": (
+        [arc(50, 48, 14, 13, 0, 360), arc(50, 28, 7, 7, 0, 360)]
+        + [
+            [(50 + s * 12, 42 + k * 5), (50 + s * 32, 22 + k * 16), (50 + s * 46, 36 + k * 20)]
+            for s in (-1, 1)
+            for k in range(4)
+        ],
+        (0.4, 0.9),
+    ),
+    "butterfly": (
+        [
+            arc(29, 36, 21, 20, 0, 360),
+            arc(71, 36, 21, 20, 0, 360),
+            arc(33, 72, 16, 15, 0, 360),
+            arc(67, 72, 16, 15, 0, 360),
+            [(50, 18), (50, 92)],
+            [(50, 18), (40, 0)],
+            [(50, 18), (60, 0)],
+        ],
+        (0.4, 0.9),
+    ),
+    "key": (
+        [
+            arc(18, 50, 18, 18, 0, 360),
+            [(36, 50), (100, 50)],
+            [(80, 50), (80, 68)],
+            [(92, 50), (92, 66)],
+        ],
+        (0.5, 0.9),
+    ),
+    "cup": (
+        [
+            [(5, 15), (75, 15), (68, 95), (12, 95), (5, 15)],
+            arc(74, 50, 18, 20, -80, 80),
+            [(28, 10), (24, 0)],
+            [(48, 10), (44, 0)],
+        ],
+        (0.4, 0.9),
+    ),
+    "rocket": (
+        [
+            [(40, 88), (40, 30), (50, 0), (60, 30), (60, 88), (40, 88)],
+            [(40, 62), (24, 92), (40, 88)],
+            [(60, 62), (76, 92), (60, 88)],
+            arc(50, 45, 7, 7, 0, 360),
+            [(44, 92), (50, 100), (56, 92)],
+        ],
+        (0.4, 0.9),
+    ),
+    "balloon": (
+        [
+            arc(50, 30, 28, 32, 0, 360),
+            [(44, 68), (50, 62), (56, 68), (44, 68)],
+            [(50, 68), (44, 78), (56, 88), (48, 100)],
+        ],
+        (0.4, 0.9),
+    ),
+    "kite": (
+        [
+            [(50, 0), (80, 28), (50, 72), (20, 28), (50, 0)],
+            [(50, 0), (50, 72)],
+            [(20, 28), (80, 28)],
+            [(50, 72), (42, 82), (56, 90), (46, 100)],
+            [(40, 80), (48, 86), (40, 90)],
+        ],
+        (0.4, 0.9),
+    ),
+    "envelope": (
+        [[(0, 15), (100, 15), (100, 85), (0, 85), (0, 15)], [(0, 15), (50, 55), (100, 15)]],
+        (0.5, 0.9),
+    ),
+    "clock face": (
+        [
+            arc(50, 50, 48, 48, 0, 360),
+            [(50, 52), (50, 20), (50, 52), (72, 62)],
+            [(50, 3), (50, 11)],
+            [(97, 50), (89, 50)],
+            [(50, 97), (50, 89)],
+            [(3, 50), (11, 50)],
+        ],
+        (0.4, 0.9),
+    ),
+    "leaf": (
+        [
+            [(50 - 32 * math.sin(math.pi * t / 20), 4 * t) for t in range(21)],
+            [(50 + 32 * math.sin(math.pi * t / 20), 4 * t) for t in range(21)],
+            [(50, 0), (50, 100)],
+            [(50, 30), (34, 18)],
+            [(50, 30), (66, 18)],
+            [(50, 55), (28, 42)],
+            [(50, 55), (72, 42)],
+        ],
+        (0.4, 0.9),
+    ),
+    "round tree": (
+        [
+            [
+                (
+                    50 + (34 + 4 * math.sin(7 * math.radians(a))) * math.cos(math.radians(a)),
+                    36 + (34 + 4 * math.sin(7 * math.radians(a))) * math.sin(math.radians(a)),
+                )
+                for a in range(0, 361, 8)
+            ],
+            [(42, 70), (40, 100)],
+            [(58, 70), (60, 100)],
+            [(15, 100), (85, 100)],
+        ],
+        (0.4, 0.9),
+    ),
+    "mountains": (
+        [
+            [(0, 95), (22, 45), (38, 70), (62, 8), (82, 55), (92, 40), (100, 60)],
+            [(52, 34), (58, 40), (63, 32), (68, 40), (73, 34)],
+        ],
+        (0.5, 0.9),
+    ),
+    "rain drops": (
+        [_drop(x, y) for x, y in ((12, 20), (50, 14), (88, 32), (28, 60), (70, 70), (40, 94))],
+        (0.4, 0.9),
+    ),
+    "ampersand": (
+        [
+            [
+                (92, 100),
+                (34, 44),
+                (27, 26),
+                (34, 8),
+                (50, 3),
+                (62, 14),
+                (58, 32),
+                (28, 55),
+                (16, 76),
+                (24, 95),
+                (48, 100),
+                (70, 86),
+                (86, 60),
+            ]
+        ],
+        (0.4, 0.9),
+    ),
+    "at sign": (
+        [
+            [
+                *arc(48, 52, 14, 16, -30, -390),
+                (62, 40),
+                (64, 62),
+                (78, 64),
+                *arc(50, 50, 42, 44, 0, -320),
+            ]
+        ],
+        (0.4, 0.9),
+    ),
+    "peace sign": (
+        [
+            arc(50, 50, 48, 48, 0, 360),
+            [(50, 2), (50, 98)],
+            [(50, 50), (17, 84)],
+            [(50, 50), (83, 84)],
+        ],
+        (0.4, 0.9),
+    ),
+    "yin-yang": (
+        [
+            arc(50, 50, 48, 48, 0, 360),
+            arc(50, 26, 24, 24, -90, 90) + arc(50, 74, 24, 24, 270, 90),
+            [(50, 26), (51, 27)],
+            [(50, 74), (51, 75)],
+        ],
+        (0.4, 0.9),
+    ),
+    "A+": (
+        [
+            [(0, 100), (25, 0), (50, 100)],
+            [(12, 58), (38, 58)],
+            [(76, 30), (76, 72)],
+            [(55, 51), (97, 51)],
+        ],
+        (0.5, 0.9),
+    ),
+    "recycling arrows": (
+        [s for start in (-75, 45, 165) for s in _arrow_arc(start)],
+        (0.4, 0.9),
+    ),
+    "ok": (
+        [arc(22, 68, 20, 28, 0, 360), [(60, 0), (60, 98)], [(92, 44), (60, 74), (94, 98)]],
+        (0.5, 0.9),
+    ),
+    "yes": (
+        [
+            [(0, 30), (16, 70)],
+            [(32, 30), (16, 70), (6, 100)],
+            [(40, 52), (62, 52), *arc(51, 52, 11, 16, 0, -300)],
+            arc(85, 40, 10, 9, -30, -270) + arc(85, 58, 11, 10, -90, 150),
+        ],
+        (0.5, 0.9),
+    ),
+    "hey": (
+        [
+            [(4, 0), (4, 100)],
+            [(4, 62), *arc(18, 62, 14, 16, 180, 360), (32, 100)],
+            [(42, 75), (64, 75), *arc(53, 75, 11, 16, 0, -300)],
+            [(72, 50), (86, 82)],
+            [(100, 50), (86, 82), (76, 112)],
+        ],
+        (0.5, 0.9),
+    ),
+    "cursive Lily": (
+        [
+            [
+                (16, 12),
+                (12, 2),
+                (5, 8),
+                (8, 50),
+                (5, 84),
+                (0, 96),
+                (10, 98),
+                (20, 90),
+                (28, 92),
+                (34, 62),
+                (36, 92),
+                (44, 76),
+                (52, 22),
+                (52, 6),
+                (46, 8),
+                (45, 50),
+                (48, 92),
+                (56, 66),
+                (60, 90),
+                (68, 92),
+                (74, 62),
+                (72, 110),
+                (64, 124),
+                (58, 112),
+                (76, 96),
+                (90, 82),
+            ],
+            [(34, 48), (35, 49)],
+        ],
+        (0.5, 0.95),
+    ),
+    "signature": (
+        [
+            [
+                *arc(16, 45, 14, 40, 90, 450),
+                (32, 62),
+                (42, 45),
+                (48, 66),
+                (58, 44),
+                (64, 64),
+                (74, 50),
+                (100, 54),
+            ],
+            [(4, 84), (100, 74)],
+        ],
+        (0.5, 0.95),
+    ),
+    "3+4": (
+        [*THREE, [(75, 30), (75, 70)], [(57, 50), (93, 50)], *_one_then(FOUR, 105)],
+        (0.5, 0.9),
+    ),
+    "x squared": (
+        [[(0, 35), (55, 100)], [(55, 35), (0, 100)], *_at(TWO, 0.4, 68, 0)],
+        (0.4, 0.9),
+    ),
+    "one half": (
+        [*_at(ONE, 0.4, 8, 0), [(75, 5), (25, 95)], *_at(TWO, 0.4, 70, 60)],
+        (0.4, 0.9),
+    ),
+    "2=2": (
+        [*TWO, [(62, 40), (92, 40)], [(62, 60), (92, 60)], *_one_then(TWO, 105)],
+        (0.5, 0.9),
+    ),
+    "root x": (
+        [
+            [(0, 60), (10, 54), (22, 100), (40, 0), (100, 0)],
+            [(55, 25), (88, 80)],
+            [(88, 25), (55, 80)],
+        ],
+        (0.4, 0.9),
+    ),
+    "7 and a smiley": (
+        [
+            *SEVEN,
+            arc(90, 55, 30, 30, 0, 360),
+            [(80, 46), (81, 48)],
+            [(100, 46), (101, 48)],
+            arc(90, 58, 17, 13, 20, 160),
+        ],
+        (0.5, 0.9),
+    ),
+    "2 over 5": (_at(TWO, 0.45, 0, 0) + _at(FIVE, 0.45, 2, 55), (0.4, 0.9)),
+    "hatch fill": (
+        [[(x, 100), (x + 40, 0)] for x in range(0, 81, 16)],
+        (0.4, 0.9),
+    ),
+    "random dashes": (
+        [
+            [(5, 10), (22, 14)],
+            [(60, 4), (72, 18)],
+            [(88, 30), (100, 26)],
+            [(30, 40), (34, 56)],
+            [(62, 52), (80, 58)],
+            [(8, 72), (20, 66)],
+            [(44, 86), (58, 80)],
+            [(82, 90), (92, 100)],
+        ],
+        (0.5, 0.9),
+    ),
+}
 PARTS = {
     "tuning": (TUNING_SHAPES, TUNING),
     "held-out": (HELD_OUT_SHAPES, HELD_OUT),
     "fresh": (FRESH_SHAPES, HELD_OUT),
     "final": (FINAL_SHAPES, HELD_OUT),
+    "final-2": (FINAL2_SHAPES, HELD_OUT),
 }
+BLIND_PARTS = ("final", "final-2")  # each kind's answers hidden unless --per-kind
 
 
 def placed(strokes: Strokes, rng: np.random.Generator, size: float, slant: float) -> Strokes:
@@ -549,8 +927,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--per-kind",
         action="store_true",
-        help="each kind's answers for the final part too (other parts always show them); "
-        "only once the changes it measures are done",
+        help="each kind's answers for the final and final-2 parts too (other parts always "
+        "show them); only once the changes they measure are done",
     )
     args = parser.parse_args(argv)
     rng = np.random.default_rng(args.seed + list(PARTS).index(args.part))
@@ -577,7 +955,7 @@ def main(argv: list[str] | None = None) -> int:
     caught = sum(n for a in answers.values() for k, n in a.items() if k in (rd.BLANK, *rd.REASONS))
     hedged = caught + sum(a[rd.UNSURE] for a in answers.values())
     print(f"part {args.part}, detector threshold {detector.threshold:.4f}")
-    if args.per_kind or args.part != "final":
+    if args.per_kind or args.part not in BLIND_PARTS:
         for name, counts in answers.items():
             print(f"  {name:16s} " + ", ".join(f"{k} {n}" for k, n in counts.most_common()))
     print(
