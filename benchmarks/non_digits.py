@@ -31,8 +31,9 @@ page answers blank or not-a-digit (too small, scribble, one digit at a time, unl
 digit); a digit is flagged the same way, wrongly. A non-digit answered "not sure" is also
 counted apart (flagged or not sure): the page then names no digit flatly; a digit answered
 "not sure" is counted apart too, not as flagged (the page still names it and asks).
-`--set-threshold` picks the lowest detector threshold that flags at most 0.5% of the
-tuning digits and writes it into models/not_a_digit.npz (or --detector).
+`--set-threshold` picks the lowest detector threshold that flags at most 0.3% of the
+tuning digits (so that the held-out digits stay under 0.5%) and writes it into
+models/not_a_digit.npz (or --detector).
 """
 
 from __future__ import annotations
@@ -58,7 +59,10 @@ from mnist_core.serving.preprocess import prepare_digit
 from mnist_core.serving.shape import judge_shape
 
 CANVAS = 280
-MAX_DIGITS_FLAGGED = 0.005  # on the tuning digits, when choosing the threshold
+# On the tuning digits, when choosing the threshold: below the 0.5% promised, because a
+# first convolutional detector (before its digits were also drawn in strokes) flagged the
+# held-out digits more often than the tuning ones (0.55% at 0.5% of tuning digits).
+MAX_DIGITS_FLAGGED = 0.003
 
 Strokes = list[Stroke]
 
@@ -965,6 +969,11 @@ def main(argv: list[str] | None = None) -> int:
         f" ({flagged_digits / len(real):.2%}), not sure: {unsure_digits:,}"
         f" ({unsure_digits / len(real):.2%}); {per_drawing:.1f} ms a drawing"
     )
+    # The hands are drawn in strokes as on the canvas: MNIST's scans outnumber them 12 to 1
+    # above, so their own share is printed too (a class draws like the hands).
+    hands = sum(name.startswith("hand ") for name, _ in real)
+    hands_flagged = sum(sum(c.values()) for name, c in wrong.items() if name.startswith("hand "))
+    print(f"hand-drawn digits flagged: {hands_flagged} of {hands} ({hands_flagged / hands:.2%})")
     for name, counts in sorted(wrong.items()):
         print(f"  flagged {name}: " + ", ".join(f"{k} {n}" for k, n in counts.most_common()))
     return 0

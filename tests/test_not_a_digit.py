@@ -8,6 +8,7 @@ from benchmarks.handwriting import HANDS, jittered
 from mnist_core.serving import reading as rd
 from mnist_core.serving.model_files import BUNDLED_MODEL, load_model
 from mnist_core.serving.novelty import (
+    ARRAYS,
     DETECTOR_FILE,
     Detector,
     bundled_detector,
@@ -136,14 +137,14 @@ def test_readings_say_why_a_drawing_is_not_a_digit(network):
     assert (seven.verdict, seven.reason, seven.digit) == (rd.CONFIDENT, "", 7)
 
 
+def random_detector(rng: np.random.Generator, members: int = 2, k: int = 4, h: int = 8) -> tuple:
+    shapes = [(3, 3, 1, k), (k,), (3, 3, k, 2 * k), (2 * k,), (50 * k, h), (h,), (h, 1), (1,)]
+    return tuple(rng.normal(size=(members, *s)).astype(np.float32) for s in shapes)
+
+
 def test_detector_files_round_trip_without_pickle(tmp_path):
     rng = np.random.default_rng(0)
-    weights = (
-        rng.normal(size=(784, 8)).astype(np.float32),
-        np.zeros(8, np.float32),
-        rng.normal(size=(8, 1)).astype(np.float32),
-        np.zeros(1, np.float32),
-    )
+    weights = random_detector(rng)
     path = save_detector(tmp_path / "d.npz", Detector(weights, 0.7, {"seed": 0}))
     loaded = load_detector(path)
     assert loaded.threshold == 0.7 and loaded.metadata["seed"] == 0
@@ -153,17 +154,36 @@ def test_detector_files_round_trip_without_pickle(tmp_path):
     assert not list(tmp_path.glob("*.tmp"))
 
 
+def test_the_detector_reads_as_keras_does():
+    """The NumPy convolutions give Keras's own answer for the same weights (valid 3x3
+    convolutions, 2x2 pooling, the flattening order), members averaged in logits."""
+    from mnist_core.training.not_a_digit import network
+
+    rng = np.random.default_rng(1)
+    weights = random_detector(rng)
+    images = rng.random((5, 28, 28)).astype(np.float32)
+    logits = []
+    for member in range(2):
+        model = network(channels=4, hidden=8)
+        model.set_weights([w[member] for w in weights])
+        logits.append(model.predict(images[..., None], verbose=0)[:, 0])
+    expected = 1 / (1 + np.exp(-np.mean(logits, axis=0)))
+    assert Detector(weights, 0.5, {}).score(images) == pytest.approx(expected, rel=1e-4)
+
+
 def test_a_wrong_detector_file_is_refused(tmp_path):
     path = tmp_path / "bad.npz"
+    weights = list(random_detector(np.random.default_rng(2)))
+    weights[4] = weights[4][:, :-1]  # a dense layer that does not fit the convolutions
     np.savez(
         path,
-        W0=np.zeros((10, 4)),
-        b0=np.zeros(4),
-        W1=np.zeros((4, 1)),
-        b1=np.zeros(1),
+        **dict(zip(ARRAYS, weights)),
         metadata=np.array('{"threshold": 0.5}'),
     )
     with pytest.raises(ValueError, match="not a not-a-digit detector"):
+        load_detector(path)
+    np.savez(path, W0=np.zeros((784, 4)), metadata=np.array('{"threshold": 0.5}'))
+    with pytest.raises(KeyError):  # the old 784-h-1 layout is not read as this one
         load_detector(path)
 
 
@@ -188,8 +208,8 @@ def test_every_kind_of_training_non_digit_draws_something_to_read(small_mnist):
 
 
 def test_the_threshold_is_chosen_on_the_digits_and_written_where_asked(tmp_path, small_mnist):
-    """At most 0.5% of the digits may be flagged; the chosen threshold goes into the file
-    named, not the bundled one."""
+    """At most 0.3% of the digits may be flagged (0.5% is the promise on held-out digits);
+    the chosen threshold goes into the file named, not the bundled one."""
     from benchmarks.non_digits import MAX_DIGITS_FLAGGED, choose_threshold
 
     bundled = load_detector(DETECTOR_FILE).threshold
@@ -200,4 +220,34 @@ def test_the_threshold_is_chosen_on_the_digits_and_written_where_asked(tmp_path,
     detector = load_detector(path)
     assert detector.threshold == threshold and load_detector(DETECTOR_FILE).threshold == bundled
     flagged = sum(judge_shape(d) is not None or detector.flags(prepare_digit(d)) for d in drawings)
-    assert MAX_DIGITS_FLAGGED == 0.005 and flagged <= int(MAX_DIGITS_FLAGGED * len(drawings))
+    assert MAX_DIGITS_FLAGGED == 0.003 and flagged <= int(MAX_DIGITS_FLAGGED * len(drawings))
+
+
+def test_the_detectors_digits_carry_flags_crossbars_and_slashes(small_mnist):
+    """The detector learns that a flagged 1, a crossed 7 and a slashed 0 are digits: the
+    strokes styles.py adds must show on its 0-255 images (they once were drawn too faint
+    to see, and the detector then called hands' slashed 0s not digits)."""
+    from mnist_core.training.not_a_digit import restyled
+
+    x = (small_mnist.x_train * 255).round().astype(np.uint8)
+    y = small_mnist.y_train
+    styled = restyled(x, y, seed=0)
+    added = styled.astype(int).sum(axis=1) - x.astype(int).sum(axis=1)
+    changed = added > 255 * 8  # at least a few pixels' worth of new ink
+    for digit in (0, 1, 7):
+        assert changed[y == digit].mean() > 0.1, digit
+    assert not changed[np.isin(y, (2, 3, 4, 5, 6, 8, 9))].any()
+
+
+def test_the_detectors_stroke_digits_read_as_their_digits(network):
+    """The digits drawn with the canvas's brush for the detector are digits: the bundled
+    network reads each as the digit it is meant to be."""
+    from mnist_core.training.non_digits import fitted
+    from mnist_core.training.not_a_digit import STROKE_DIGITS
+
+    rng = np.random.default_rng(3)
+    read = [
+        int(np.argmax(network.forward(prepare_digit(fitted(rng, s, 0))).probabilities))
+        for _, s in STROKE_DIGITS
+    ]
+    assert read == [digit for digit, _ in STROKE_DIGITS]

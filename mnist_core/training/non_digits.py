@@ -249,7 +249,7 @@ def _fit(points: Points) -> Points:
     return [((x - min(xs)) / side + dx, (y - min(ys)) / side + dy) for x, y in points]
 
 
-def _fitted(rng: np.random.Generator, strokes: list[Points], angle: float) -> np.ndarray:
+def fitted(rng: np.random.Generator, strokes: list[Points], angle: float) -> np.ndarray:
     """Strokes turned by `angle`, fitted to the box together, then drawn."""
     turned = [_turn(s, angle) for s in strokes]
     flat = _fit([p for s in turned for p in s])
@@ -275,7 +275,7 @@ def _polygon(rng: np.random.Generator) -> np.ndarray:
         for _ in range(int(rng.integers(1, 3))):
             i, j = rng.choice(corners, 2, replace=False)
             strokes.append([points[i], points[j]])
-    return _fitted(rng, strokes, rng.uniform(0, 360) if corners < 5 else rng.uniform(-20, 20))
+    return fitted(rng, strokes, rng.uniform(0, 360) if corners < 5 else rng.uniform(-20, 20))
 
 
 def _heart(rng: np.random.Generator) -> np.ndarray:
@@ -288,7 +288,7 @@ def _heart(rng: np.random.Generator) -> np.ndarray:
         )
         for t in np.linspace(0, 2 * math.pi, 60)
     ]
-    return _fitted(rng, [points], rng.uniform(-35, 35))
+    return fitted(rng, [points], rng.uniform(-35, 35))
 
 
 def _spirals(rng: np.random.Generator) -> np.ndarray:
@@ -310,7 +310,7 @@ def _spirals(rng: np.random.Generator) -> np.ndarray:
             )
             for t in np.linspace(0, 1, int(40 * turns))
         ]
-    return _fitted(rng, [points], rng.uniform(0, 360))
+    return fitted(rng, [points], rng.uniform(0, 360))
 
 
 def _stars(rng: np.random.Generator) -> np.ndarray:
@@ -319,7 +319,7 @@ def _stars(rng: np.random.Generator) -> np.ndarray:
     tips = int(rng.integers(4, 9))
     style = rng.random()
     if style < 0.25:
-        return _fitted(rng, [_star()], rng.uniform(0, 360))
+        return fitted(rng, [_star()], rng.uniform(0, 360))
     if style < 0.45:
         strokes = [
             [
@@ -328,7 +328,7 @@ def _stars(rng: np.random.Generator) -> np.ndarray:
             ]
             for a in np.arange(min(tips, 4)) * math.pi / min(tips, 4)
         ]
-        return _fitted(rng, strokes, rng.uniform(0, 360))
+        return fitted(rng, strokes, rng.uniform(0, 360))
     inner = rng.uniform(0.25, 0.6)
     points = [
         (
@@ -337,7 +337,7 @@ def _stars(rng: np.random.Generator) -> np.ndarray:
         )
         for k in range(2 * tips + 1)
     ]
-    return _fitted(rng, [points], rng.uniform(0, 360))
+    return fitted(rng, [points], rng.uniform(0, 360))
 
 
 def _bumpy(rng: np.random.Generator) -> np.ndarray:
@@ -360,7 +360,7 @@ def _bumpy(rng: np.random.Generator) -> np.ndarray:
     strokes = [points]
     if rng.random() < 0.3:
         strokes.append([(0, 1), (0, 2.5)])
-    return _fitted(rng, strokes, rng.uniform(-20, 20))
+    return fitted(rng, strokes, rng.uniform(-20, 20))
 
 
 # Letters as a hand draws them, in a 0-1 box: none of them a digit's shape.
@@ -392,7 +392,7 @@ def _hand_letter(rng: np.random.Generator) -> np.ndarray:
     wide = rng.uniform(0.5, 1.3)
     lean = rng.uniform(-0.3, 0.3)
     strokes = [[(x * wide + lean * (1 - y), y) for x, y in s] for s in strokes]
-    return _fitted(rng, strokes, rng.uniform(-15, 15))
+    return fitted(rng, strokes, rng.uniform(-15, 15))
 
 
 def _symbol(rng: np.random.Generator) -> np.ndarray:
@@ -433,7 +433,7 @@ def _symbol(rng: np.random.Generator) -> np.ndarray:
     ]
     strokes = symbols[rng.integers(len(symbols))]
     arrows = 3 <= symbols.index(strokes) <= 5
-    return _fitted(rng, strokes, rng.uniform(0, 360) if arrows else rng.uniform(-25, 25))
+    return fitted(rng, strokes, rng.uniform(0, 360) if arrows else rng.uniform(-25, 25))
 
 
 def _primitive(rng: np.random.Generator) -> list[Points]:
@@ -477,7 +477,7 @@ def _doodle(rng: np.random.Generator) -> np.ndarray:
         strokes.append(_ring(0.5, 0.5, 0.5) if rng.random() < 0.5 else _polygon_points(rng))
     for _ in range(int(rng.integers(3, 10)) - len(strokes)):
         strokes.extend(_primitive(rng))
-    return _fitted(rng, strokes, rng.uniform(-20, 20))
+    return fitted(rng, strokes, rng.uniform(-20, 20))
 
 
 def _polygon_points(rng: np.random.Generator) -> Points:
@@ -529,7 +529,7 @@ def _face(rng: np.random.Generator) -> np.ndarray:
                 strokes.append([(0.5 + side * 0.12, 0.6 + dy), (0.5 + side * 0.6, 0.6 + 3 * dy)])
     elif extra < 0.6:  # hair
         strokes += [[(0.5 + 0.1 * k, 0.02), (0.5 + 0.13 * k, -0.15)] for k in range(-3, 4)]
-    return _fitted(rng, strokes, rng.uniform(-20, 20))
+    return fitted(rng, strokes, rng.uniform(-20, 20))
 
 
 def _marked_digit(rng: np.random.Generator, pairs: np.ndarray) -> np.ndarray:
@@ -571,7 +571,7 @@ def _word(rng: np.random.Generator) -> np.ndarray:
         for k, index in enumerate(letters):
             wide = rng.uniform(0.5, 0.9)
             strokes += [[(k + x * wide, y) for x, y in s] for s in HAND_LETTERS[index]]
-        return _fitted(rng, strokes, rng.uniform(-10, 10))
+        return fitted(rng, strokes, rng.uniform(-10, 10))
     faces = fonts(120)
     font = faces[rng.integers(len(faces))]
     alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
