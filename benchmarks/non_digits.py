@@ -5,6 +5,7 @@
     python -m benchmarks.non_digits --part fresh                    # a second held-out part
     python -m benchmarks.non_digits --part final                    # a third (#19)
     python -m benchmarks.non_digits --part final-2                  # a fourth, authored blind
+    python -m benchmarks.non_digits --part final-2 --fresh-hands    # and hands never used
 
 Non-digits: stroke sets authored here (dots, lines, scribbles, two digits side by side,
 letters, shapes, digits drawn tiny), each drawn many times at random sizes, places, slants
@@ -50,7 +51,7 @@ import numpy as np
 from PIL import Image
 
 from benchmarks.digits import DIGITS, Stroke, render
-from benchmarks.handwriting import HELD_OUT, TUNING, arc, jittered
+from benchmarks.handwriting import FRESH, HELD_OUT, TUNING, arc, jittered
 from mnist_core.dataset import load_local, resolve_path
 from mnist_core.serving import reading as rd
 from mnist_core.serving.model_files import BUNDLED_MODEL, load_model
@@ -929,6 +930,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set-threshold", action="store_true")
     parser.add_argument("--detector", type=Path, default=DETECTOR_FILE, help="detector file")
     parser.add_argument(
+        "--fresh-hands",
+        action="store_true",
+        help="also the handwriting benchmark's fresh hands: digits nothing here was chosen on",
+    )
+    parser.add_argument(
         "--per-kind",
         action="store_true",
         help="each kind's answers for the final and final-2 parts too (other parts always "
@@ -976,6 +982,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"hand-drawn digits flagged: {hands_flagged} of {hands} ({hands_flagged / hands:.2%})")
     for name, counts in sorted(wrong.items()):
         print(f"  flagged {name}: " + ", ".join(f"{k} {n}" for k, n in counts.most_common()))
+    if args.fresh_hands:
+        fresh = list(jittered(FRESH, args.per_digit, seed=11))
+        missed = Counter(
+            f"{d.digit} {d.style}"
+            for d in fresh
+            if flagged(rd.read_drawing(network, d.image, detector))
+        )
+        total = sum(missed.values())
+        print(
+            f"fresh hands flagged: {total} of {len(fresh)} ({total / len(fresh):.2%})"
+            + "".join(f"; {k} {n}" for k, n in missed.most_common())
+        )
     return 0
 
 

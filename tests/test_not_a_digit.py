@@ -5,6 +5,7 @@ import pytest
 
 from benchmarks.digits import DIGITS, render
 from benchmarks.handwriting import HANDS, jittered
+from mnist_core.serving import novelty
 from mnist_core.serving import reading as rd
 from mnist_core.serving.model_files import BUNDLED_MODEL, load_model
 from mnist_core.serving.novelty import (
@@ -171,20 +172,92 @@ def test_the_detector_reads_as_keras_does():
     assert Detector(weights, 0.5, {}).score(images) == pytest.approx(expected, rel=1e-4)
 
 
-def test_a_wrong_detector_file_is_refused(tmp_path):
+def write_detector_file(path, weights, metadata: str = '{"threshold": 0.5}') -> None:
+    np.savez(path, **dict(zip(ARRAYS, weights)), metadata=np.array(metadata))
+
+
+def damaged(kind: str) -> tuple[tuple, str]:
+    """Detector arrays and metadata that load as arrays but are no detector."""
+    rng = np.random.default_rng(2)
+    metadata = '{"threshold": 0.5}'
+    if kind == "no members":
+        return random_detector(rng, members=0), metadata
+    if kind == "no channels":
+        return random_detector(rng, k=0), metadata
+    if kind == "no hidden units":
+        return random_detector(rng, h=0), metadata
+    if kind == "too many members":
+        return random_detector(rng, members=9), metadata
+    weights = list(random_detector(rng))
+    if kind == "dense layer misfit":
+        weights[4] = weights[4][:, :-1]
+    elif kind == "flat dense layer":
+        weights[4] = np.float32(1.0)
+    elif kind == "NaN weight":
+        weights[0][0, 0, 0, 0, 0] = np.nan
+    else:
+        metadata = {
+            "metadata a list": "[0.5]",
+            "no threshold": '{"threshold": null}',
+            "threshold not a number": '{"threshold": [1]}',
+            "threshold NaN": '{"threshold": NaN}',
+            "threshold above 1": '{"threshold": 3}',
+        }[kind]
+    return tuple(weights), metadata
+
+
+DAMAGE = [
+    "no members",
+    "no channels",
+    "no hidden units",
+    "too many members",
+    "dense layer misfit",
+    "flat dense layer",
+    "NaN weight",
+    "metadata a list",
+    "no threshold",
+    "threshold not a number",
+    "threshold NaN",
+    "threshold above 1",
+]
+
+
+@pytest.mark.parametrize("kind", DAMAGE)
+def test_a_damaged_detector_file_is_refused_and_reading_goes_on(
+    tmp_path, monkeypatch, network, kind
+):
+    """Refused at load, never a crash or a silent never-flagging detector on every stroke:
+    the page then reads with the shape rules alone."""
     path = tmp_path / "bad.npz"
-    weights = list(random_detector(np.random.default_rng(2)))
-    weights[4] = weights[4][:, :-1]  # a dense layer that does not fit the convolutions
-    np.savez(
-        path,
-        **dict(zip(ARRAYS, weights)),
-        metadata=np.array('{"threshold": 0.5}'),
-    )
+    write_detector_file(path, *damaged(kind))
     with pytest.raises(ValueError, match="not a not-a-digit detector"):
         load_detector(path)
-    np.savez(path, W0=np.zeros((784, 4)), metadata=np.array('{"threshold": 0.5}'))
-    with pytest.raises(KeyError):  # the old 784-h-1 layout is not read as this one
-        load_detector(path)
+    monkeypatch.setattr(novelty, "DETECTOR_FILE", path)
+    bundled_detector.cache_clear()
+    try:
+        assert bundled_detector() is None
+        seven = rd.read_drawing(network, drawn(DIGITS[7]))
+        assert (seven.verdict, seven.digit) == (rd.CONFIDENT, 7)
+    finally:
+        bundled_detector.cache_clear()
+
+
+@pytest.mark.parametrize("kind", ["old 784-h-1 layout", "a lone array", "not a zip"])
+def test_a_file_of_another_kind_is_not_a_detector(tmp_path, monkeypatch, kind):
+    path = tmp_path / "bad.npz"
+    if kind == "old 784-h-1 layout":
+        np.savez(path, W0=np.zeros((784, 4)), metadata=np.array('{"threshold": 0.5}'))
+    elif kind == "a lone array":
+        with open(path, "wb") as f:
+            np.save(f, np.zeros(3))
+    else:
+        path.write_bytes(b"not a zip at all")
+    monkeypatch.setattr(novelty, "DETECTOR_FILE", path)
+    bundled_detector.cache_clear()
+    try:
+        assert bundled_detector() is None
+    finally:
+        bundled_detector.cache_clear()
 
 
 def test_the_bundled_detector_is_small_and_present():

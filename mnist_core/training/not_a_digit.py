@@ -1,12 +1,13 @@
 """Train the not-a-digit detector (mnist_core/serving/novelty.py), in Keras, in 10-15 minutes.
 
 Digits: MNIST's training images (with the continental flags, crossbars and slashes of
-styles.py, some thickened) and digits in the DejaVu fonts drawn on a canvas. Not digits:
-the synthetic drawings of non_digits.py. All go through prepare_digit, as a canvas drawing
-does. The threshold written here (0.5) is provisional: benchmarks/non_digits.py chooses it
-on its tuning part (`--part tuning --set-threshold`) and reports the held-out part.
-Several members (`--members`) are trained apart on the same drawings, from other seeds;
-the server averages their scores. The server reads the weights with NumPy alone.
+styles.py, some thickened), digits in the DejaVu fonts, and digits drawn in strokes with
+the canvas's brush (STROKE_DIGITS). Not digits: the synthetic drawings of non_digits.py.
+All go through prepare_digit, as a canvas drawing does. The threshold written here (0.5)
+is provisional: benchmarks/non_digits.py chooses it on its tuning part (`--part tuning
+--set-threshold`) and reports the other parts. Several members (`--members`) are trained
+apart on the same drawings, from other seeds; the server averages their logits, reading
+the weights with NumPy alone.
 
     python -m mnist_core.training.not_a_digit --data ../shared/data/mnist.npz \
         --out models/not_a_digit.npz
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 import time
 from pathlib import Path
 
@@ -34,7 +36,7 @@ from .styles import with_styles
 # Defaults, as the bundled detector was trained:
 CHANNELS = 32  # the first convolution's filters; the second has twice as many
 HIDDEN = 64  # units between the convolutions and the output
-EPOCHS = 6  # passes over the ~225,000 drawings
+EPOCHS = 6  # passes over the 255,000 drawings (105,000 digits, 150,000 not)
 MEMBERS = 2  # networks trained apart (seeds seed, seed + 1, ...) and averaged
 BATCH = 128
 
@@ -217,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         members.append(train(x, y, args.epochs, args.seed + member, args.channels, args.hidden))
     weights = tuple(np.stack(arrays) for arrays in zip(*members))
     metadata = {
-        "command": "python -m mnist_core.training.not_a_digit " + " ".join(argv or []),
+        "command": "python -m mnist_core.training.not_a_digit "
+        + " ".join(sys.argv[1:] if argv is None else argv),
         "digits": len(positives),
         "not_digits": len(negatives),
         **{k: getattr(args, k) for k in ("channels", "hidden", "epochs", "members", "seed")},
