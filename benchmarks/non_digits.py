@@ -68,8 +68,14 @@ MAX_DIGITS_FLAGGED = 0.003
 Strokes = list[Stroke]
 
 
+def _at(strokes: Strokes, scale: float, dx: float, dy: float) -> Strokes:
+    """Strokes scaled by `scale`, then moved by (dx, dy), in the 100-unit box."""
+    return [[(x * scale + dx, y * scale + dy) for x, y in s] for s in strokes]
+
+
 def _one_then(digit: Strokes, shift: float) -> Strokes:
-    return [[(x + shift, y) for x, y in s] for s in digit]
+    """A digit moved right by `shift`, to stand beside another."""
+    return _at(digit, 1, shift, 0)
 
 
 ONE: Strokes = [[(10, 15), (20, 0), (20, 100)]]
@@ -459,13 +465,11 @@ FINAL_SHAPES: dict[str, tuple[Strokes, tuple[float, float]]] = {
         (0.4, 0.9),
     ),
     "circled 3": (
-        [arc(50, 50, 50, 50, 0, 360)]
-        + [[(x * 0.6 + 35, y * 0.6 + 20) for x, y in s] for s in THREE],
+        [arc(50, 50, 50, 50, 0, 360), *_at(THREE, 0.6, 35, 20)],
         (0.4, 0.9),
     ),
     "boxed 7": (
-        [[(0, 0), (100, 0), (100, 100), (0, 100), (0, 0)]]
-        + [[(x * 0.6 + 22, y * 0.6 + 20) for x, y in s] for s in SEVEN],
+        [[(0, 0), (100, 0), (100, 100), (0, 100), (0, 0)], *_at(SEVEN, 0.6, 22, 20)],
         (0.4, 0.9),
     ),
     "68 close": (_one_then(SIX, 0) + _one_then(EIGHT, 45), (0.5, 0.9)),
@@ -477,10 +481,6 @@ FINAL_SHAPES: dict[str, tuple[Strokes, tuple[float, float]]] = {
 # Drawn for the final-2 part blind, before any change that it measures: authored without
 # looking at the detector's generator or at any part's per-kind answers; no kind here is in
 # the parts above. What a class draws on a digit canvas when it is not drawing a digit.
-def _at(strokes: Strokes, scale: float, dx: float, dy: float) -> Strokes:
-    return [[(x * scale + dx, y * scale + dy) for x, y in s] for s in strokes]
-
-
 def _drop(cx: float, cy: float) -> Stroke:
     return [(cx, cy - 12), *arc(cx, cy, 6, 7, -50, 230), (cx, cy - 12)]
 
