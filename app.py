@@ -15,7 +15,15 @@ from mnist_core.serving.blas import one_blas_thread
 
 one_blas_thread()  # before the pages load NumPy: see blas.py
 
-from pages import APP_RAN, announce, navigation, teacher_panel  # noqa: E402
+from pages import (  # noqa: E402
+    APP_RAN,
+    announce,
+    language,
+    language_menu,
+    navigation,
+    page_language,
+    teacher_panel,
+)
 
 
 @contextlib.asynccontextmanager
@@ -28,7 +36,9 @@ if __name__ == "__main__":
     st.set_page_config(page_title="Digit Lab", page_icon="✏️", layout="wide")
     st.session_state[APP_RAN] = True
     with st.sidebar:
+        language_menu()
         teacher_panel()
+        page_language(language().tag)
     navigation().run()
 else:
     app = st.App("app.py", lifespan=_starting)

@@ -17,6 +17,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from mnist_core.i18n import Message, Number, msg
 from mnist_core.serving.model_files import write_atomically
 
 ENV_TEACHER_CODE = "DIGITLAB_TEACHER_CODE"
@@ -147,7 +148,7 @@ class CodeGuard:
         self._server = _Streak(MAX_WRONG_CODES_SERVER)
         self._sources: dict[str, _Streak] = {}
 
-    def try_code(self, entered: str, code: str, now: float, source: str = "") -> str | None:
+    def try_code(self, entered: str, code: str, now: float, source: str = "") -> Message | None:
         """None when `entered` is the code; else the sentence to show. Constant-time compare;
         a wrong try is logged with its address, without what was entered. `source` is the
         visitor's address ("" where the server does not know it)."""
@@ -155,7 +156,10 @@ class CodeGuard:
             mine = self._sources.setdefault(source, _Streak(MAX_WRONG_CODES))
             wait = max(mine.locked_until, self._server.locked_until) - now
             if wait > 0:
-                return f"Too many wrong codes: wait {math.ceil(wait)} s before trying again."
+                return msg(
+                    "Too many wrong codes: wait {seconds} s before trying again.",
+                    seconds=Number(math.ceil(wait)),
+                )
             if code and hmac.compare_digest(entered.strip().encode(), code.encode()):
                 return None
             wait = max(mine.wrong(now), self._server.wrong(now))
@@ -166,14 +170,19 @@ class CodeGuard:
             )
             self._sources = {k: v for k, v in self._sources.items() if not v.over(now)}
             if not wait:
-                return "That is not the teacher code."
-            return f"That is not the teacher code. Too many tries: wait {wait:.0f} s."
+                return msg("That is not the teacher code.")
+            return msg(
+                "That is not the teacher code. Too many tries: wait {seconds} s.",
+                seconds=Number(round(wait)),
+            )
 
 
-def require_teacher(visitor: Visitor | None, action: str) -> None:
-    """Refuse a teacher action to a student. `None` is the server itself (command line, tests)."""
+def require_teacher(visitor: Visitor | None, action: Message) -> None:
+    """Refuse a teacher action to a student. `None` is the server itself (command line, tests).
+    `action` is what was refused, said as "remove a drawing" is."""
     if visitor is not None and not visitor.teacher:
-        raise NotAllowed(f"Only the teacher can {action}.")
+        # Translators: {action} is what only the teacher may do, e.g. "remove a drawing".
+        raise NotAllowed(msg("Only the teacher can {action}.", action=action))
 
 
 def may_start(visitor: Visitor | None, teacher_only: bool, own_active_runs: int) -> None:
@@ -181,10 +190,10 @@ def may_start(visitor: Visitor | None, teacher_only: bool, own_active_runs: int)
     if visitor is None or visitor.teacher:
         return
     if teacher_only:
-        raise NotAllowed("Only the teacher starts training right now.")
+        raise NotAllowed(msg("Only the teacher starts training right now."))
     if own_active_runs:
         raise NotAllowed(
-            "You already have a run waiting or training: stop it or let it finish first."
+            msg("You already have a run waiting or training: stop it or let it finish first.")
         )
 
 
@@ -192,4 +201,4 @@ def may_stop(visitor: Visitor | None, owner: str) -> None:
     """A student stops only the runs their own browser session started."""
     if visitor is None or visitor.teacher or visitor.session == owner:
         return
-    raise NotAllowed("Only the student who started this run, or the teacher, can stop it.")
+    raise NotAllowed(msg("Only the student who started this run, or the teacher, can stop it."))

@@ -7,6 +7,7 @@ skips __init__.py.
 from __future__ import annotations
 
 import functools
+import json
 import threading
 import time
 import uuid
@@ -14,13 +15,16 @@ from pathlib import Path
 
 import streamlit as st
 
+from mnist_core.i18n.languages import BY_TAG, LANGUAGES, Language, choose, find
+from mnist_core.i18n.translator import Translator, translator
 from mnist_core.presentation.join import join_address
 from mnist_core.presentation.model_picker import BUNDLED_KEY, ModelChoice, model_menu
 from mnist_core.roles import CodeGuard, Visitor, code_warning, configured_code, server_code
 from mnist_core.runs.registry import TrainingRegistry
 from mnist_core.serving.model_files import ModelFileError, load_model
 from mnist_core.serving.network import MLP
-from mnist_core.storage.database import open_database
+from mnist_core.storage.class_settings import ClassSettings
+from mnist_core.storage.database import StorageError, open_database
 from mnist_core.storage.drawings import ClassDrawings
 from mnist_core.storage.locations import data_dir, database_url, models_dir
 
@@ -32,12 +36,20 @@ CODE_ERROR = "_digit_lab_code_error"
 
 
 def navigation():
-    """The app's pages, in menu order; app.py runs whichever the address names."""
+    """The app's pages, in menu order; app.py runs whichever the address names. Their
+    addresses stay English (/train, /class) whatever the menu says, so a join link works
+    in every language."""
+    _ = tr()
     return st.navigation(
         [
-            st.Page("pages/draw.py", title="Draw", icon=":material/draw:", default=True),
-            st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
-            st.Page("pages/class.py", title="Class", icon=":material/groups:", url_path="class"),
+            st.Page("pages/draw.py", title=_("Draw"), icon=":material/draw:", default=True),
+            st.Page(
+                "pages/train.py",
+                title=_("Train"),
+                icon=":material/model_training:",
+                url_path="train",
+            ),
+            st.Page("pages/class.py", title=_("Class"), icon=":material/groups:", url_path="class"),
         ]
     )
 
@@ -217,3 +229,69 @@ def network_for(choice: ModelChoice) -> MLP | None:
     if isinstance(loaded, str):
         raise ModelFileError(loaded)
     return loaded
+
+
+# The visitor's language ----------------------------------------------------------------
+
+LANGUAGE_PICK = "_digit_lab_language"  # the language this student picked in the sidebar
+_class_settings: dict[str, ClassSettings] = {}
+
+
+def class_settings() -> ClassSettings:
+    """The class's settings (its language), shared by every session of this server."""
+    url = database_url()
+    with _opening_store:
+        if url not in _class_settings:
+            _class_settings[url] = ClassSettings(class_store().engine)
+        return _class_settings[url]
+
+
+def class_language() -> str:
+    """The class's language as the teacher set it; "" when unset or the database is away
+    (a page in the browser's language beats no page at all)."""
+    try:
+        return class_settings().language()
+    except StorageError:
+        return ""
+
+
+def language() -> Language:
+    """This visitor's language: ?lang= in the address (the sidebar's menu sets it), the class's,
+    $DIGITLAB_LANGUAGE, the browser's, English. The student's own pick is kept for the
+    session, so moving between pages (which drops the address's query) keeps it."""
+    asked = find(st.query_params.get("lang"))
+    if asked is not None:
+        st.session_state[LANGUAGE_PICK] = asked.tag
+    picked = st.session_state.get(LANGUAGE_PICK)
+    return choose(picked, class_language(), st.context.locale)
+
+
+def tr() -> Translator:
+    """The translator for this visitor's language: pages call it `_`."""
+    return translator(language().tag)
+
+
+def language_menu() -> None:
+    """In the sidebar: the student's own language, for this browser session."""
+    current = language()
+    tags = [known.tag for known in LANGUAGES]
+    picked = st.selectbox(
+        ":material/translate: Language",
+        tags,
+        index=tags.index(current.tag),
+        format_func=lambda tag: BY_TAG[tag].name,
+        key="language-menu",
+    )
+    if picked != current.tag:
+        st.session_state[LANGUAGE_PICK] = picked
+        st.query_params["lang"] = picked
+        st.rerun()
+
+
+def page_language(tag: str) -> None:
+    """Tell the browser (and screen readers, and the fonts it picks) the page's language:
+    Streamlit's page says `<html lang="en">` whatever it shows."""
+    st.html(
+        f"<script>document.documentElement.lang = {json.dumps(tag)};</script>",
+        unsafe_allow_javascript=True,
+    )

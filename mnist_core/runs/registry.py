@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from mnist_core.config import TrainConfig
+from mnist_core.i18n import msg
 from mnist_core.roles import NotAllowed, Visitor, may_start, may_stop, require_teacher
 from mnist_core.serving.evaluation import Mistakes
 from mnist_core.serving.model_files import SUFFIX, save_model
@@ -276,7 +277,7 @@ class TrainingRegistry:
     def cancel_waiting(self, visitor: Visitor | None = None) -> int:
         """The teacher empties the line at once; runs already training go on. Returns how
         many were cancelled."""
-        require_teacher(visitor, "cancel the waiting runs")
+        require_teacher(visitor, msg("cancel the waiting runs"))
         with self._lock:
             waiting, self._waiting = self._waiting, []
             for run_id in waiting:
@@ -300,7 +301,7 @@ class TrainingRegistry:
     def set_teacher_only(self, on: bool, visitor: Visitor | None = None) -> None:
         """Only the teacher may decide that only the teacher starts training; with the
         database, on every server of the class, and after a restart."""
-        require_teacher(visitor, "decide who starts training")
+        require_teacher(visitor, msg("decide who starts training"))
         if self._records is not None:
             self._records.set_teacher_only(on)
         with self._lock:

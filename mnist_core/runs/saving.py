@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 from mnist_core.config import TrainConfig
+from mnist_core.i18n import msg
 from mnist_core.roles import Visitor, require_teacher
 from mnist_core.serving.model_files import SUFFIX, load_model, save_model
 from mnist_core.serving.model_names import clean_model_name
@@ -22,7 +23,7 @@ _saving = threading.Lock()  # the room left is checked and taken by one save at 
 
 def remove_saved_model(folder: Path, file_name: str, visitor: Visitor | None) -> None:
     """The teacher removes a saved model (a file of the models folder, named exactly)."""
-    require_teacher(visitor, "remove a saved model")
+    require_teacher(visitor, msg("remove a saved model"))
     path = folder / file_name
     if path.name != file_name or path.suffix != SUFFIX or not path.is_file():
         raise ValueError(f"there is no saved model called {file_name!r}")

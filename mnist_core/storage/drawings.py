@@ -12,6 +12,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from mnist_core.i18n import msg
 from mnist_core.roles import Visitor, require_teacher
 from mnist_core.serving.preprocess import ink_image
 from mnist_core.serving.reading import Reading
@@ -173,7 +174,7 @@ class ClassDrawings:
 
     def remove(self, drawing_id: int, visitor: Visitor | None) -> bool:
         """The teacher removes any drawing (a rude one); gone from every wall at its refresh."""
-        require_teacher(visitor, "remove a drawing")
+        require_teacher(visitor, msg("remove a drawing"))
         with guarded("removing the drawing"), self.engine.begin() as conn:
             return (
                 conn.execute(sa.delete(drawings).where(drawings.c.id == drawing_id)).rowcount == 1
@@ -182,7 +183,7 @@ class ClassDrawings:
     def remove_session(self, drawing_id: int, visitor: Visitor | None) -> int:
         """The teacher removes every drawing of the browser session that kept this one (a
         student who floods the wall); returns how many."""
-        require_teacher(visitor, "remove a student's drawings")
+        require_teacher(visitor, msg("remove a student's drawings"))
         with guarded("removing the drawings"), self.engine.begin() as conn:
             session = conn.execute(
                 sa.select(drawings.c.session_id).where(drawings.c.id == drawing_id)
@@ -195,12 +196,12 @@ class ClassDrawings:
 
     def export(self, visitor: Visitor | None) -> tuple[Collection, list[tuple[int, int, bytes]]]:
         """Every drawing and its original, for the teacher to take away; refused to students."""
-        require_teacher(visitor, "export the class's drawings")
+        require_teacher(visitor, msg("export the class's drawings"))
         return self.collection(), self.originals()
 
     def clear(self, visitor: Visitor | None) -> int:
         """The teacher removes every drawing of the class; returns how many."""
-        require_teacher(visitor, "clear the class's drawings")
+        require_teacher(visitor, msg("clear the class's drawings"))
         with guarded("clearing the drawings"), self.engine.begin() as conn:
             return conn.execute(sa.delete(drawings)).rowcount
 

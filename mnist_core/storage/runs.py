@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from .database import guarded, runs, settings
+from .class_settings import read_setting, write_setting
+from .database import guarded, runs
 
 TEACHER_ONLY = "teacher_only"  # the settings key of "Only the teacher starts training"
 
@@ -115,18 +116,12 @@ class RunRecords:
 
     def teacher_only(self) -> bool:
         """Whether only the teacher starts training, on every server of the class."""
-        query = sa.select(settings.c.value).where(settings.c.key == TEACHER_ONLY)
         with guarded("reading the settings"), self.engine.connect() as conn:
-            return conn.execute(query).scalar() == "1"
+            return read_setting(conn, TEACHER_ONLY) == "1"
 
     def set_teacher_only(self, on: bool) -> None:
-        value = "1" if on else "0"
         with guarded("keeping the setting"), self.engine.begin() as conn:
-            changed = conn.execute(
-                sa.update(settings).where(settings.c.key == TEACHER_ONLY).values(value=value)
-            )
-            if changed.rowcount == 0:
-                conn.execute(sa.insert(settings).values(key=TEACHER_ONLY, value=value))
+            write_setting(conn, TEACHER_ONLY, "1" if on else "0")
 
 
 def _now() -> datetime:
