@@ -68,7 +68,7 @@ def through_app() -> None:
 
 
 _class_stores: dict[str, ClassDrawings] = {}
-_opening_store = threading.Lock()
+_opening_store = threading.RLock()  # class_settings() opens the store while holding it
 
 
 def class_store() -> ClassDrawings:

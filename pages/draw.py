@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import NamedTuple
 
 import numpy as np
@@ -18,9 +19,10 @@ from mnist_core.serving.network import MLP
 from mnist_core.serving.shape import SCRIBBLE, SEVERAL, TOO_SMALL
 from mnist_core.storage.database import StorageError
 from mnist_core.storage.drawings import NewDrawing
-from pages import class_store, network_for, pick_model, registry, session_id, through_app
+from pages import class_store, network_for, pick_model, registry, session_id, through_app, tr
 
 through_app()
+_ = tr()
 
 CANVAS = 280
 CANVAS_GENERATION = "canvas_generation"  # a new number gives a new, blank canvas (a label kept)
@@ -36,6 +38,7 @@ class Kept(NamedTuple):
 
 
 TOP_UNITS = 8
+TEACHABLE = (SEVERAL, SCRIBBLE, rd.UNLIKE_DIGITS)  # "It is a digit:" follows these answers
 START_DRAWING = "_start_drawing"  # (canvas key, Fabric JSON): what Undo or Reset left
 # (canvas key, PNG data URL, stroke count): what the canvas showed when Undo or Reset asked
 # for a redraw; while it still sends that, the redraw has not reached it yet.
@@ -110,91 +113,124 @@ with st.container(key="page-setup"):
     st.html(PAGE_STYLE + HIDE_TOOLBAR, unsafe_allow_javascript=True)
 
 with st.container(key="intro"):
-    st.title("Draw a digit")
+    st.title(_("Draw a digit"))
     st.caption(
-        "Draw one digit, 0 to 9, in the black square. After every line you draw, the "
-        "network (a computer program that learnt from 60,000 handwritten digits) guesses "
-        "which digit it is.",
-        help="Before reading it, the drawing is shrunk to 28x28 pixels, the way the MNIST "
-        "digits the network learnt from were made.",
+        _(
+            "Draw one digit, 0 to 9, in the black square. After every line you draw, the "
+            "network (a computer program that learnt from {count} handwritten digits) guesses "
+            "which digit it is.",
+            count=_.number(60_000),
+        ),
+        help=_(
+            "Before reading it, the drawing is shrunk to 28x28 pixels, the way the MNIST "
+            "digits the network learnt from were made."
+        ),
     )
 
 with st.container(key="settings"):
     picker_col, brush_col = st.columns([5, 6], gap="large")
     with picker_col:
         choice = pick_model(
-            "Model", "model", "The bundled model, runs trained on the Train page, and saved models."
+            _("Model"),
+            "model",
+            _("The bundled model, runs trained on the Train page, and saved models."),
         )
     brush = brush_col.slider(
-        "Brush width",
+        _("Brush width"),
         8,
         40,
         20,
         key="brush",
-        help="How thick your pen is; changing it starts a new drawing. About 20 looks most "
-        "like the digits the network learnt from, once the drawing is shrunk.",
+        help=_(
+            "How thick your pen is; changing it starts a new drawing. About 20 looks most "
+            "like the digits the network learnt from, once the drawing is shrunk."
+        ),
     )
 PROBABILITY_SPEC = {
     **probability_spec(),
     "title": {
-        "text": "How sure it is about each digit",
-        "subtitle": "The taller the bar, the surer. The ten bars add up to 100%.",
+        "text": _("How sure it is about each digit"),
+        "subtitle": _(
+            "The taller the bar, the surer. The ten bars add up to {whole}.",
+            whole=_.percent(1),
+        ),
     },
 }
 HEADLINES = {
     TOO_SMALL: (
-        "Draw it bigger",
-        "That is very small. Draw your digit so it fills most of the square.",
-        "Before reading, every drawing is blown up to fill the same box, so a tiny mark "
-        "turns into a big smudge.",
+        _("Draw it bigger"),
+        _("That is very small. Draw your digit so it fills most of the square."),
+        _(
+            "Before reading, every drawing is blown up to fill the same box, so a tiny mark "
+            "turns into a big smudge."
+        ),
     ),
     SCRIBBLE: (
-        "That looks like a scribble",
-        "Draw one digit with a few clear lines, then try again.",
-        "It covers far more of its square than any digit the network learnt from.",
+        _("That looks like a scribble"),
+        _("Draw one digit with a few clear lines, then try again."),
+        _("It covers far more of its square than any digit the network learnt from."),
     ),
     SEVERAL: (
-        "One digit at a time, please",
-        "That looks like more than one digit side by side. Draw just one.",
-        "The network reads one digit at a time. It found separate pieces next to each other.",
+        _("One digit at a time, please"),
+        _("That looks like more than one digit side by side. Draw just one."),
+        _("The network reads one digit at a time. It found separate pieces next to each other."),
     ),
     rd.UNLIKE_DIGITS: (
-        "That does not look like a digit",
-        "The network only knows the ten digits, zero to nine. Draw one of those.",
-        "A second, small network that learnt to tell digits apart from other shapes (lines, "
-        "letters, scribbles) says this is not a digit, so the guess is not shown as an answer.",
+        _("That does not look like a digit"),
+        _("The network only knows the ten digits, zero to nine. Draw one of those."),
+        _(
+            "A second, small network that learnt to tell digits apart from other shapes "
+            "(lines, letters, scribbles) says this is not a digit, so the guess is not shown "
+            "as an answer."
+        ),
     ),
 }
-TOOLTIP = (
+TOOLTIP = _(
     "How sure it is: the share of its belief the network gives this digit (its softmax "
     "output; a model with a linear output has its scores scaled to shares). The ten digits' "
-    "shares add up to 100%."
+    "shares add up to {whole}.",
+    whole=_.percent(1),
 )
+# The verdict's colours, each at least 4.5:1 on the page's white (WCAG AA), and never the
+# only sign: the words beside the big digit say the same.
+VERDICT_COLOURS = {"confident": "#c62828", "unsure": "#9a5b00"}
+QUIET = "#5f6b7a"  # a blank canvas or no digit: grey, 5.3:1 on white
 
 
 def describe(reading: rd.Reading) -> None:
     """The verdict, big enough to read from the back of a classroom, and one plain line."""
-    colour = {"confident": "#ff4b4b", "unsure": "#f0a030"}
     if reading.verdict == rd.BLANK:
-        big, headline = "?", "Draw a digit on the canvas"
-        line, detail = "The network's answer will appear here.", ""
+        big, headline = "?", _("Draw a digit on the canvas")
+        line, detail = _("The network's answer will appear here."), ""
     elif reading.verdict == rd.NOT_A_DIGIT:
         big = "?"
         headline, line, detail = HEADLINES[reading.reason or rd.UNLIKE_DIGITS]
     elif reading.verdict == rd.CONFIDENT:
-        article = "an" if reading.digit == 8 else "a"
-        headline = f"It's {article} {reading.digit}! {reading.confidence:.0%} sure"
+        sure = _.percent(reading.confidence)
+        # Translators: the two sentences differ only in English's article ("an 8").
+        headline = (
+            _("It's an {digit}! {percent} sure", digit=reading.digit, percent=sure)
+            if reading.digit == 8
+            else _("It's a {digit}! {percent} sure", digit=reading.digit, percent=sure)
+        )
         big = reading.digit
-        line, detail = "Was it right? Tell it below.", TOOLTIP
+        line, detail = _("Was it right? Tell it below."), TOOLTIP
     else:
-        big, headline = reading.digit, f"Not sure: only {reading.confidence:.0%}"
-        line = "This is its best guess, but other digits are close. Try drawing it clearer."
+        big = reading.digit
+        headline = _("Not sure: only {percent}", percent=_.percent(reading.confidence))
+        line = _("This is its best guess, but other digits are close. Try drawing it clearer.")
         detail = TOOLTIP
     big_html = (
-        f"<div style='font-size:96px;font-weight:700;line-height:1;min-width:0.7em;"
-        f"color:{colour.get(reading.verdict, '#9aa5b1')}'>{big}</div>"
+        f"<div aria-hidden='true' style='font-size:96px;font-weight:700;line-height:1;"
+        f"min-width:0.7em;color:{VERDICT_COLOURS.get(reading.verdict, QUIET)}'>{big}</div>"
     )
-    words = f"<div><h3 style='padding:0 0 0.25rem'>{headline}</h3><p>{line}</p></div>"
+    # A polite live region: a screen reader speaks each new answer without the student
+    # moving; the big digit is hidden from it, as the headline says it.
+    words = (
+        f"<div role='status' aria-live='polite' aria-atomic='true' class='verdict'>"
+        f"<h3 style='padding:0 0 0.25rem'>{html.escape(headline)}</h3>"
+        f"<p>{html.escape(line)}</p></div>"
+    )
     st.markdown(
         f"<div style='display:flex;gap:1.25rem;align-items:center'>{big_html}{words}</div>",
         unsafe_allow_html=True,
@@ -205,49 +241,76 @@ def describe(reading: rd.Reading) -> None:
 def inside(reading: rd.Reading, network: MLP, members: int) -> None:
     """What each layer's units did with this drawing, and what the busiest ones look for."""
     if reading.probabilities is None:
-        st.write("Draw a digit to see what happens inside the network.")
+        st.write(_("Draw a digit to see what happens inside the network."))
         return
     st.markdown(
-        "The network is made of layers of small parts called **units**. Each unit looks at "
-        "the drawing (or at the layer before it) and fires, strongly or not at all. The last "
-        "layer turns what fired into the ten bars of the chart.",
-        help="A multi-layer perceptron: hidden layers of ReLU units, then a "
-        f"{network.output} output.",
+        _(
+            "The network is made of layers of small parts called **units**. Each unit looks "
+            "at the drawing (or at the layer before it) and fires, strongly or not at all. The "
+            "last layer turns what fired into the ten bars of the chart."
+        ),
+        help=_("A multi-layer perceptron: hidden layers of ReLU units, then a softmax output.")
+        if network.output == "softmax"
+        else _("A multi-layer perceptron: hidden layers of ReLU units, then a linear output."),
     )
     if members > 1:
         st.markdown(
-            f"This model is **{members} networks side by side**, trained alike from "
-            "different random starts. Each one's units only listen to its own units; the "
-            "answer is the average of their answers, which gets more digits right than "
-            "any one of them.",
-            help=f"Each layer's units are the {members} networks' units one after "
-            "another; the last layer averages their raw outputs"
-            + (" before the softmax." if network.output == "softmax" else "."),
+            _(
+                "This model is **{count} networks side by side**, trained alike from "
+                "different random starts. Each one's units only listen to its own units; the "
+                "answer is the average of their answers, which gets more digits right than "
+                "any one of them.",
+                count=members,
+            ),
+            help=_(
+                "Each layer's units are the {count} networks' units one after another; the "
+                "last layer averages their raw outputs before the softmax.",
+                count=members,
+            )
+            if network.output == "softmax"
+            else _(
+                "Each layer's units are the {count} networks' units one after another; the "
+                "last layer averages their raw outputs.",
+                count=members,
+            ),
         )
     for number, activations in enumerate(reading.hidden, start=1):
         chart = activation_heatmap(activations, number).properties(
-            title=f"Layer {number}: each square is one of its {len(activations):,} units; "
-            "the brighter, the more it fires for your drawing"
+            title=_(
+                "Layer {layer}: each square is one of its {count} units; the brighter, the "
+                "more it fires for your drawing",
+                layer=number,
+                count=_.number(len(activations)),
+            )
         )
         st.altair_chart(chart, width="stretch")
     first = reading.hidden[0]
     top = np.argsort(first)[::-1][:TOP_UNITS]
     st.markdown(
-        f"**The {TOP_UNITS} units of layer 1 that fire most for your drawing, and what each "
-        "one looks for.** Red pixels make a unit fire, blue ones hold it back: each unit "
-        "looks for its own pattern of lines. The number is how strongly it fires now.",
-        help="Each picture is the unit's 784 input weights as a 28x28 image; the number is "
-        "its activation (ReLU output) for this drawing.",
+        _(
+            "**The {count} units of layer 1 that fire most for your drawing, and what each "
+            "one looks for.** Red pixels make a unit fire, blue ones hold it back: each unit "
+            "looks for its own pattern of lines. The number is how strongly it fires now.",
+            count=TOP_UNITS,
+        ),
+        help=_(
+            "Each picture is the unit's 784 input weights as a 28x28 image; the number is "
+            "its activation (ReLU output) for this drawing."
+        ),
     )
     cols = st.columns(TOP_UNITS // 2)
     for i, unit in enumerate(top):
         cols[i % len(cols)].image(
             weight_image(network.weights[0][:, unit]),
-            caption=f"Unit {unit}: fires {first[unit]:.1f}",
+            caption=_(
+                "Unit {unit}: fires {strength}",
+                unit=unit,
+                strength=_.number(float(first[unit]), 1),
+            ),
         )
 
 
-WHY_HELP = (
+WHY_HELP = _(
     "Each dot's colour is its brightness times how much the network's score for the digit "
     "(its output before the softmax) rises as that dot gets brighter: the gradient of the "
     "score with respect to the input, times the input. For a network of ReLU layers this is "
@@ -263,23 +326,30 @@ def why(reading: rd.Reading, network: MLP) -> None:
     runner-up: gradient times input, exact for a ReLU network (serving/explain.py)."""
     with st.container(key="why"):
         if reading.verdict not in (rd.CONFIDENT, rd.UNSURE) or reading.pixels is None:
-            st.write("Draw a digit to see why the network gives its answer.")
+            st.write(_("Draw a digit to see why the network gives its answer."))
             return
         reason = explain(network, reading.pixels, reading.hidden, reading.probabilities)
         answer, other = reason.answer, reason.runner_up
         st.markdown(
-            f"Red dots pushed the network towards **{answer}**, blue dots pushed it away; "
-            "the stronger the colour, the stronger the push."
+            _(
+                "Red dots pushed the network towards **{answer}**, blue dots pushed it away; "
+                "the stronger the colour, the stronger the push.",
+                answer=answer,
+            )
         )
         with st.container(horizontal=True):
             st.image(
                 signed_image(reason.towards, scale=10),
-                caption=f"Why {answer}",
+                caption=_("Why {answer}", answer=answer),
                 width=WHY_WIDTH,
             )
             st.image(
                 signed_image(reason.versus, scale=10),
-                caption=f"Why {answer} and not {other}: red for {answer}, blue for {other}",
+                caption=_(
+                    "Why {answer} and not {other}: red for {answer}, blue for {other}",
+                    answer=answer,
+                    other=other,
+                ),
                 width=WHY_WIDTH,
             )
 
@@ -291,29 +361,59 @@ def label_area(reading: rd.Reading, drawing: np.ndarray | None) -> None:
         error = st.session_state.pop(LABEL_ERROR, None)
         if error:
             st.error(error)
-        if reading.verdict in (rd.CONFIDENT, rd.UNSURE) and drawing is not None:
-            st.session_state[PENDING] = (reading, drawing, choice.label)
-            st.button("Right", on_click=keep_right, type="primary", icon=":material/check:")
-            st.segmented_control(
-                "No, it's a",
-                [str(digit) for digit in range(10)],
-                key=f"truth-{st.session_state.get(CANVAS_GENERATION, 0)}",
-                on_change=keep_choice,
-                help="Was it wrong? Tap the digit you meant. Either answer adds your drawing "
-                "to the class's collection.",
-            )
-            return
+        if drawing is not None and reading.pixels is not None:
+            if reading.verdict in (rd.CONFIDENT, rd.UNSURE):
+                st.session_state[PENDING] = (reading, drawing, choice.label)
+                st.button(_("Right"), on_click=keep_right, type="primary", icon=":material/check:")
+                digit_choice(
+                    _("No, it's a"),
+                    _(
+                        "Was it wrong? Tap the digit you meant. Either answer adds your drawing "
+                        "to the class's collection."
+                    ),
+                )
+                return
+            if reading.verdict == rd.NOT_A_DIGIT and reading.reason in TEACHABLE:
+                # The detector can be wrong, and a digit it flags is the one the class most
+                # needs to teach: the student says which digit it is.
+                st.session_state[PENDING] = (reading, drawing, choice.label)
+                digit_choice(
+                    _("It is a digit:"),
+                    _(
+                        "Is it a digit after all? Tap which one: your drawing joins the "
+                        "class's collection, and the network can learn from it."
+                    ),
+                )
+                return
         st.session_state.pop(PENDING, None)
         kept = st.session_state.get(KEPT)
         if kept is not None:
             with st.container(key="labelled"):
                 st.success(
-                    f"Kept: your {kept.label} is in the class's collection, which now has "
-                    f"{kept.total:,} digit{'s' if kept.total != 1 else ''}. Draw the next one!"
+                    _.plural(
+                        "Kept: your {digit} is in the class's collection, which now has "
+                        "{count} digit. Draw the next one!",
+                        "Kept: your {digit} is in the class's collection, which now has "
+                        "{count} digits. Draw the next one!",
+                        kept.total,
+                        digit=kept.label,
+                        count=_.number(kept.total),
+                    )
                 )
-                st.button("Take it back", on_click=take_back, icon=":material/undo:")
+                st.button(_("Take it back"), on_click=take_back, icon=":material/undo:")
         elif reading.verdict == rd.BLANK:
-            st.caption("When it has read your digit, tell it whether it was right.")
+            st.caption(_("When it has read your digit, tell it whether it was right."))
+
+
+def digit_choice(label: str, help: str) -> None:
+    """The ten digits to tap; tapping one keeps the drawing with that label."""
+    st.segmented_control(
+        label,
+        [str(digit) for digit in range(10)],
+        key=f"truth-{st.session_state.get(CANVAS_GENERATION, 0)}",
+        on_change=keep_choice,
+        help=help,
+    )
 
 
 def keep_right() -> None:
@@ -340,7 +440,7 @@ def keep(label: int) -> None:
         total = store.count()
     except StorageError as exc:  # too fast, or the database is busy: the label can be tapped again
         st.session_state[PENDING] = pending
-        st.session_state[LABEL_ERROR] = str(exc)
+        st.session_state[LABEL_ERROR] = _.render(exc)
         return
     st.session_state[KEPT] = Kept(kept_id, label, total)
     st.session_state[CANVAS_GENERATION] = st.session_state.get(CANVAS_GENERATION, 0) + 1
@@ -354,7 +454,7 @@ def take_back() -> None:
         class_store().take_back(kept.id, session_id())
     except StorageError as exc:
         st.session_state[KEPT] = kept
-        st.session_state[LABEL_ERROR] = str(exc)
+        st.session_state[LABEL_ERROR] = _.render(exc)
 
 
 def chosen_run_is_training() -> bool:
@@ -393,30 +493,31 @@ def drawing_area() -> None:
         )
         with st.container(key="canvas-tools", horizontal=True):
             st.button(
-                "Undo",
+                _("Undo"),
                 icon=":material/undo:",
                 on_click=undo,
                 args=(canvas_key,),
                 disabled=not current_strokes(canvas_key),
-                help="Take back your last line.",
+                help=_("Take back your last line."),
             )
             st.button(
-                "Reset canvas & history",
+                _("Reset canvas & history"),
                 icon=":material/delete:",
                 on_click=reset,
                 args=(canvas_key,),
-                help="Clear the canvas and start again.",
+                help=_("Clear the canvas and start again."),
             )
     problem = ""
     try:
         network = network_for(choice)
     except ModelFileError as exc:
-        network, problem = None, f"This model cannot be used: {exc}. Pick another one."
+        network = None
+        problem = _("This model cannot be used: {reason}. Pick another one.", reason=exc)
     sent = None if redrawing(canvas_key) else sent_drawing(canvas_key)
     try:
         drawing = canvas_pixels(sent, CANVAS, CANVAS)
     except DrawingRefused as exc:
-        drawing, problem = None, problem or str(exc)
+        drawing, problem = None, problem or _.render(exc)
     if network is None or drawing is None:
         reading = rd.Reading(rd.BLANK, None, None)
     else:
@@ -505,19 +606,23 @@ def show_answer(
             st.warning(problem)
         elif network is None:
             st.markdown(
-                "### This run has not started learning yet",
-                help="It has no weights yet: they arrive with its first training steps.",
+                "### " + _("This run has not started learning yet"),
+                help=_("It has no weights yet: they arrive with its first training steps."),
             )
-            st.caption("Its answers appear as soon as it has practised a little.")
+            st.caption(_("Its answers appear as soon as it has practised a little."))
         else:
             describe(reading)
     label_area(reading, drawing)
     if choice.run_id is not None and network is not None:
         run = registry().get(choice.run_id)
         st.caption(
-            f"Run {run.id} ({run.state}): the network as it was after {run.live_step or 0:,} "
-            "practice steps.",
-            help="The run's weights after this many training steps (batches).",
+            _(
+                "Run {run} ({state}): the network as it was after {steps} practice steps.",
+                run=run.id,
+                state=run.state,  # FIXME-i18n: translated state word after the train merge
+                steps=_.number(run.live_step or 0),
+            ),
+            help=_("The run's weights after this many training steps (batches)."),
         )
 
 
@@ -526,7 +631,7 @@ def show_details(reading: rd.Reading, network: MLP | None, members: int) -> None
     a look inside."""
     # Worked out only while switched on: switched off, it costs a stroke nothing.
     with st.container(key="why-area"):
-        if st.toggle("Why this answer?", key="why-open", help=WHY_HELP) and network is not None:
+        if st.toggle(_("Why this answer?"), key="why-open", help=WHY_HELP) and network is not None:
             why(reading, network)
     chart_col, image_col = st.columns([3, 2])
     chart_col.vega_lite_chart(
@@ -535,15 +640,17 @@ def show_details(reading: rd.Reading, network: MLP | None, members: int) -> None
     pixels = np.zeros((28, 28)) if reading.pixels is None else reading.pixels
     image_col.image(
         enlarge(pixels, scale=8),
-        caption="What the network sees: your drawing shrunk to a tiny square, 28 by 28 dots",
+        caption=_("What the network sees: your drawing shrunk to a tiny square, 28 by 28 dots"),
     )
     image_col.caption(
-        "Each dot is one number from 0 (black) to 1 (white): 784 numbers go into the network.",
-        help="The 28x28-pixel input, prepared as MNIST's digits were: cropped, scaled to fit "
-        "a 20x20 box and centred by its centre of mass.",
+        _("Each dot is one number from 0 (black) to 1 (white): 784 numbers go into the network."),
+        help=_(
+            "The 28x28-pixel input, prepared as MNIST's digits were: cropped, scaled to fit "
+            "a 20x20 box and centred by its centre of mass."
+        ),
     )
     # Computed only while open: a collapsed expander costs a stroke nothing.
-    expander = st.expander("Inside the network", key="inside", on_change="rerun")
+    expander = st.expander(_("Inside the network"), key="inside", on_change="rerun")
     if expander.open and network is not None:
         with expander:
             inside(reading, network, members)

@@ -11,13 +11,17 @@ from collections import OrderedDict
 
 import numpy as np
 
+from mnist_core.i18n.translator import Translator, english
 from mnist_core.serving.evaluation import Evaluation, evaluate
 from mnist_core.serving.network import MLP
 from mnist_core.storage.drawings import Collection, StoredDrawing
 from mnist_core.storage.images import png
 
-RIGHT = "#2f9e44"  # green: the network read it right
-WRONG = "#e8590c"  # orange: it did not (distinct from green for most colour-blind eyes too)
+ENGLISH = english()
+# Text colours at least 4.5:1 on white (WCAG AA), and never alone: a tick or a cross and
+# words say the same.
+RIGHT = "#1e7b34"  # green: the network read it right
+WRONG = "#c2410c"  # orange: it did not (distinct from green for most colour-blind eyes too)
 
 
 def score(network: MLP, collection: Collection) -> Evaluation | None:
@@ -78,7 +82,7 @@ def per_digit_rows(evaluation: Evaluation | None) -> list[dict]:
     return rows
 
 
-def wall_html(drawings: list[StoredDrawing]) -> str:
+def wall_html(drawings: list[StoredDrawing], tr: Translator = ENGLISH) -> str:
     """A grid of pictures that fills any width: large on a projector, two or three a row on
     a phone. Each shows the 28x28 image, its label, and what the network read."""
     cells = []
@@ -86,11 +90,12 @@ def wall_html(drawings: list[StoredDrawing]) -> str:
         right = drawing.predicted == drawing.label
         colour = RIGHT if right else WRONG
         read = "?" if drawing.predicted is None else str(drawing.predicted)
-        verdict = "read right" if right else f"read as {read}"
+        verdict = tr("read right") if right else tr("read as {digit}", digit=read)
         source = base64.b64encode(png(drawing.pixels)).decode()
+        alt = tr("a drawing of a {digit}", digit=drawing.label)
         cells.append(
             f'<figure class="cell" style="border-color:{colour}">'
-            f'<img src="data:image/png;base64,{source}" alt="a {drawing.label}">'
+            f'<img src="data:image/png;base64,{source}" alt="{html.escape(alt)}">'
             f"<figcaption><b>{drawing.label}</b>"
             f'<span style="color:{colour}">'
             f"{'&#10003;' if right else '&#10007;'} {html.escape(verdict)}</span></figcaption>"

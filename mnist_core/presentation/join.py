@@ -8,7 +8,7 @@ import ipaddress
 import os
 import socket
 from socket import AF_INET
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import segno
 
@@ -36,6 +36,12 @@ def join_addresses(request_url: str | None, machine: list[str] | None = None) ->
         port = DEFAULT_PORT
     reachable = machine if machine is not None else machine_addresses()
     return [f"http://{host}:{port}" for host in reachable or ["localhost"]]
+
+
+def with_language(address: str, tag: str) -> str:
+    """The address with the class's language (`?lang=de`), so every phone that opens it,
+    by hand or by the QR code, opens in the class's language; unchanged for none."""
+    return f"{address}/?{urlencode({'lang': tag})}" if tag else address
 
 
 def join_address(request_url: str | None, machine: list[str] | None = None) -> str:
