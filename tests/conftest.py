@@ -49,17 +49,23 @@ def postgres_url() -> str | None:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request, tmp_path) -> str:
     """A database of its own for the test: a fresh SQLite file, then a clean PostgreSQL."""
+    return fresh_database(request.param, tmp_path)
+
+
+def fresh_database(kind: str, folder: Path) -> str:
+    """A new SQLite file in `folder` ("sqlite"), or the PostgreSQL of pg_virtualenv emptied
+    ("postgresql"; skipped without one, unless DIGITLAB_REQUIRE_POSTGRES is set)."""
     from mnist_core.storage import database
 
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'data' / 'digitlab.db'}"
+    if kind == "sqlite":
+        return f"sqlite:///{folder / 'data' / 'digitlab.db'}"
     found = postgres_url()
     if found is None:
         if os.environ.get("DIGITLAB_REQUIRE_POSTGRES"):
             pytest.fail("DIGITLAB_REQUIRE_POSTGRES is set but no PostgreSQL is running (PGHOST)")
         pytest.skip("no PostgreSQL server here (run the tests under pg_virtualenv)")
     engine = sa.create_engine(found)
-    with engine.begin() as conn:  # a clean slate for each test
+    with engine.begin() as conn:  # a clean slate for each test (or module) using it
         database.metadata.drop_all(conn)
     engine.dispose()
     return found
