@@ -93,7 +93,7 @@ def main() -> None:
         for _ in range(args.repeats):
             rates["command line"].append(from_cli(args.preset, args.data))
             rates["training process"].append(in_training_process(args.preset, args.data))
-            rates["app + Chromium"].append(in_app(url, PRESETS[args.preset].title, cpu))
+            rates["app + Chromium"].append(in_app(url, str(PRESETS[args.preset].title), cpu))
     cli = statistics.median(rates["command line"])
     print(f"preset {args.preset}: median samples/s of {args.repeats} alternating runs each")
     for name, values in rates.items():

@@ -10,6 +10,8 @@ import dataclasses
 import itertools
 from dataclasses import dataclass
 
+from mnist_core.i18n import Number, msg
+
 INPUT_SIZE = 784
 NUM_CLASSES = 10
 
@@ -28,7 +30,15 @@ MAX_EPOCHS = 500
 
 
 class ConfigError(ValueError):
-    """A setting that cannot work; the message says which and why."""
+    """A setting that cannot work; the message (a Message: a page shows it in the visitor's
+    language, str() gives the English) says which and why."""
+
+
+def written(value: float) -> Number:
+    """A setting's number (a learning rate: 0.0001, 3, 0.03) with as many decimals as it
+    has, for a sentence in the visitor's language (0,0001 in German)."""
+    fraction = f"{value:.10f}".rstrip("0").partition(".")[2]
+    return Number(value, len(fraction))
 
 
 def parameter_count(sizes: tuple[int, ...] | list[int]) -> int:
@@ -75,51 +85,102 @@ class TrainConfig:
         _check_choice("engine", self.engine, ENGINE_NAMES)
         _check_choice("lr_schedule", self.lr_schedule, SCHEDULES)
         if self.loss == "cross_entropy" and self.output != "softmax":
-            raise ConfigError("cross-entropy compares probabilities: use the softmax output")
+            raise ConfigError(msg("cross-entropy compares probabilities: use the softmax output"))
         if not self.hidden:
-            raise ConfigError("give at least one hidden layer (for example 512)")
+            raise ConfigError(msg("give at least one hidden layer (for example 512)"))
         if len(self.hidden) > MAX_HIDDEN_LAYERS:
-            raise ConfigError(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(self.hidden)}")
+            raise ConfigError(
+                msg(
+                    "at most {most} hidden layers, got {count}",
+                    most=MAX_HIDDEN_LAYERS,
+                    count=len(self.hidden),
+                )
+            )
         for width in self.hidden:
             if not isinstance(width, int) or not 1 <= width <= MAX_LAYER_WIDTH:
                 raise ConfigError(
-                    f"each hidden layer needs 1 to {MAX_LAYER_WIDTH} units, got {width!r}"
+                    # Translators: units are a layer's neurons; {got} is what was typed.
+                    msg(
+                        "each hidden layer needs 1 to {most} units, got {got}",
+                        most=MAX_LAYER_WIDTH,
+                        got=repr(width),
+                    )
                 )
         if self.parameter_count > MAX_PARAMETERS:
             raise ConfigError(
-                f"{self.parameter_count:,} weights is too many for this machine "
-                f"(at most {MAX_PARAMETERS:,}): use fewer or narrower layers"
+                msg(
+                    "{count} weights is too many for this machine (at most {most}): use "
+                    "fewer or narrower layers",
+                    count=Number(self.parameter_count),
+                    most=Number(MAX_PARAMETERS),
+                )
             )
         if not self.learning_rate > 0 or self.learning_rate != self.learning_rate:
-            raise ConfigError(f"the learning rate must be above 0, got {self.learning_rate}")
+            raise ConfigError(
+                msg("the learning rate must be above 0, got {got}", got=str(self.learning_rate))
+            )
         if self.learning_rate > 1e3:
-            raise ConfigError(f"a learning rate of {self.learning_rate:g} is absurd (at most 1000)")
+            raise ConfigError(
+                msg(
+                    "a learning rate of {rate} is absurd (at most {most})",
+                    rate=written(self.learning_rate),
+                    most=Number(1000),
+                )
+            )
         if not isinstance(self.batch_size, int) or self.batch_size < 1:
-            raise ConfigError(f"the batch size must be at least 1, got {self.batch_size!r}")
+            raise ConfigError(
+                msg("the batch size must be at least 1, got {got}", got=repr(self.batch_size))
+            )
         if not isinstance(self.epochs, int) or not 1 <= self.epochs <= MAX_EPOCHS:
-            raise ConfigError(f"epochs must be 1 to {MAX_EPOCHS}, got {self.epochs!r}")
+            raise ConfigError(
+                # Translators: epochs are passes over all the training images.
+                msg(
+                    "epochs must be 1 to {most}, got {got}",
+                    most=MAX_EPOCHS,
+                    got=repr(self.epochs),
+                )
+            )
         if not 0 <= self.validation_share < 1:
-            raise ConfigError(f"the validation share must be 0 to 1, got {self.validation_share}")
+            raise ConfigError(
+                msg(
+                    "the validation share must be 0 to 1, got {got}",
+                    got=str(self.validation_share),
+                )
+            )
         if not 0 < self.class_share < 1:
-            raise ConfigError(f"the class's share must be between 0 and 1, got {self.class_share}")
+            raise ConfigError(
+                msg(
+                    "the class's share must be between 0 and 1, got {got}",
+                    got=str(self.class_share),
+                )
+            )
         if self.teacher and self.engine != "scratch":
-            raise ConfigError("learning from a teacher model needs the scratch engine")
+            raise ConfigError(msg("learning from a teacher model needs the scratch engine"))
         if self.teacher and self.class_data:
             raise ConfigError(
-                "a teacher model's answers replace every label, the class's drawings' too: "
-                "learn from the teacher or from the class's drawings, not both"
+                msg(
+                    "a teacher model's answers replace every label, the class's drawings' "
+                    "too: learn from the teacher or from the class's drawings, not both"
+                )
             )
         if self.report_every < 1:
-            raise ConfigError("report_every must be at least 1")
+            raise ConfigError(msg("report_every must be at least 1"))
         if train_size is not None:
             usable = train_size - self.validation_count(train_size)
             if usable < 1:
                 raise ConfigError(
-                    f"no training images are left to learn from ({train_size} in all)"
+                    msg(
+                        "no training images are left to learn from ({count} in all)",
+                        count=train_size,
+                    )
                 )
             if self.batch_size > usable:
                 raise ConfigError(
-                    f"a batch of {self.batch_size} is larger than the {usable} training images"
+                    msg(
+                        "a batch of {size} is larger than the {count} training images",
+                        size=self.batch_size,
+                        count=usable,
+                    )
                 )
         return self
 
@@ -139,7 +200,7 @@ class TrainConfig:
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = set(data) - known
         if unknown:
-            raise ConfigError(f"unknown settings: {', '.join(sorted(unknown))}")
+            raise ConfigError(msg("unknown settings: {names}", names=", ".join(sorted(unknown))))
         values = dict(data)
         if "hidden" in values:
             values["hidden"] = tuple(values["hidden"])
@@ -148,15 +209,24 @@ class TrainConfig:
 
 def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
     if value not in choices:
-        raise ConfigError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+        raise ConfigError(
+            msg(
+                "{name} must be one of {choices}; got {got}",
+                name=name,
+                choices=", ".join(choices),
+                got=repr(value),
+            )
+        )
 
 
 def parse_hidden(text: str) -> tuple[int, ...]:
     """Read layer widths as a user types them: '256,128' or '256 128'."""
     parts = [p for p in text.replace(",", " ").split() if p]
     if not parts:
-        raise ConfigError("give at least one hidden layer width, for example 512 or 256,128")
+        raise ConfigError(msg("give at least one hidden layer width, for example 512 or 256,128"))
     try:
         return tuple(int(p) for p in parts)
     except ValueError:
-        raise ConfigError(f"hidden layer widths must be whole numbers, got {text!r}") from None
+        raise ConfigError(
+            msg("hidden layer widths must be whole numbers, got {got}", got=repr(text))
+        ) from None

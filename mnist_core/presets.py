@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .config import ConfigError, TrainConfig
+from .i18n import Message, Number, Percent, msg
 
 RECOMMENDED = TrainConfig(
     hidden=(1024, 1024),
@@ -28,9 +29,9 @@ CLASS_SHARE = 0.3  # the class's drawings, repeated to 30% of the MNIST images i
 @dataclass(frozen=True)
 class Preset:
     name: str
-    title: str  # plain words, for the menu
-    description: str  # plain words: what it does and how well it reads digits
-    detail: str  # the precise terms, for a tooltip and the teacher
+    title: Message  # plain words, for the menu
+    description: Message  # plain words: what it does and how well it reads digits
+    detail: Message  # the precise terms, for a tooltip and the teacher
     config: TrainConfig
 
 
@@ -39,11 +40,19 @@ PRESETS: dict[str, Preset] = {
     for p in (
         Preset(
             "seed-mse-mlp",
-            "Slow learner (first example program)",
-            "Takes tiny careful steps and a scoring rule that barely punishes mistakes, so "
-            "it learns slowly on purpose: about 57% right after 10 passes.",
-            "Reference 1: 784-256-128-10, truncated-normal weights, linear output, mean "
-            "squared error against one-hot labels, SGD at 0.001 for 10 epochs.",
+            msg("Slow learner (first example program)"),
+            msg(
+                "Takes tiny careful steps and a scoring rule that barely punishes mistakes, "
+                "so it learns slowly on purpose: about {share} right after {passes} passes.",
+                share=Percent(0.57),
+                passes=10,
+            ),
+            msg(
+                "Reference 1: 784-256-128-10, truncated-normal weights, linear output, mean "
+                "squared error against one-hot labels, SGD at {rate} for {epochs} epochs.",
+                rate=Number(1e-3),
+                epochs=10,
+            ),
             TrainConfig(
                 hidden=(256, 128),
                 init="truncated_normal",
@@ -56,11 +65,21 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "seed-naive-dense",
-            "Built by hand (second example program)",
-            "One layer of 512 units, every piece written out by hand, small plain steps: "
-            "about 82% right after 10 passes.",
-            "Reference 2: NaiveDense layers from scratch, 784-512-10, uniform [0, 0.1) "
-            "weights, softmax and cross-entropy, SGD at 0.001 for 10 epochs.",
+            msg("Built by hand (second example program)"),
+            msg(
+                # Translators: units are the neurons of a layer.
+                "One layer of {units} units, every piece written out by hand, small plain "
+                "steps: about {share} right after {passes} passes.",
+                units=512,
+                share=Percent(0.82),
+                passes=10,
+            ),
+            msg(
+                "Reference 2: NaiveDense layers from scratch, 784-512-10, uniform [0, 0.1) "
+                "weights, softmax and cross-entropy, SGD at {rate} for {epochs} epochs.",
+                rate=Number(1e-3),
+                epochs=10,
+            ),
             TrainConfig(
                 hidden=(512,),
                 init="uniform",
@@ -71,11 +90,19 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "keras-rmsprop",
-            "Quick and good (the second program with Keras)",
-            "The same network as the hand-built one, made with the Keras library, with "
-            "steps that adapt their size: about 98% right after 5 passes.",
-            "Reference 2 through Keras: 784-512-10 Dense layers, Glorot weights, RMSprop "
-            "at 0.001, model.fit for 5 epochs.",
+            msg("Quick and good (the second program with Keras)"),
+            msg(
+                "The same network as the hand-built one, made with the Keras library, with "
+                "steps that adapt their size: about {share} right after {passes} passes.",
+                share=Percent(0.98),
+                passes=5,
+            ),
+            msg(
+                "Reference 2 through Keras: 784-512-10 Dense layers, Glorot weights, RMSprop "
+                "at {rate}, model.fit for {epochs} epochs.",
+                rate=Number(1e-3),
+                epochs=5,
+            ),
             TrainConfig(
                 hidden=(512,),
                 init="glorot",
@@ -87,33 +114,56 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "recommended",
-            "Best for drawn digits (long)",
-            "A big network that practises on tilted, stretched, shifted, thick and thin "
-            "digits, so it reads digits the way people draw them, not only the ones it "
-            "was shown. Takes 40 passes.",
-            "784-1024-1024-10, He weights, Adam at 0.001 with cosine decay, 40 epochs, "
-            "augmented images (rotations, slants, scaling, shifts, elastic wobbles, stroke "
-            "width, 1s with a flag, 7s with a bar, 0s with a slash).",
+            msg("Best for drawn digits (long)"),
+            msg(
+                "A big network that practises on tilted, stretched, shifted, thick and thin "
+                "digits, so it reads digits the way people draw them, not only the ones it "
+                "was shown. Takes {passes} passes.",
+                passes=40,
+            ),
+            msg(
+                "784-1024-1024-10, He weights, Adam at {rate} with cosine decay, {epochs} "
+                "epochs, augmented images (rotations, slants, scaling, shifts, elastic "
+                "wobbles, stroke width, 1s with a flag, 7s with a bar, 0s with a slash).",
+                rate=Number(1e-3),
+                epochs=40,
+            ),
             RECOMMENDED,
         ),
         Preset(
             "lesson",
-            "Ready within a lesson (3 minutes)",
-            "The big network on varied digits, in fewer passes: start it at the beginning of "
-            "an activity and draw with it by the end. Reads about 99% of MNIST.",
-            f"784-1024-1024-10, He weights, Adam at 0.001 with cosine decay, {LESSON_EPOCHS} "
-            "epochs, augmented images as the recommended run has them.",
+            msg("Ready within a lesson ({minutes} minutes)", minutes=3),
+            msg(
+                "The big network on varied digits, in fewer passes: start it at the "
+                "beginning of an activity and draw with it by the end. Reads about {share} "
+                "of MNIST.",
+                share=Percent(0.99),
+            ),
+            msg(
+                "784-1024-1024-10, He weights, Adam at {rate} with cosine decay, {epochs} "
+                "epochs, augmented images as the recommended run has them.",
+                rate=Number(1e-3),
+                epochs=LESSON_EPOCHS,
+            ),
             RECOMMENDED.replace(epochs=LESSON_EPOCHS),
         ),
         Preset(
             "fine-tune",
-            "Learn the class's handwriting (from a trained model)",
-            "Starts from a trained model and adjusts it gently, in one pass, to the class's "
-            "own drawings, which it sees many times over: it learns your style and keeps "
-            "reading MNIST. Under a minute.",
-            "Start from a trained model with Also learn from the class's drawings: Adam at "
-            f"{FINE_RATE:g} (a tenth of the usual step) with cosine decay, 1 epoch, augmented "
-            f"images, the class's drawings repeated to {CLASS_SHARE:.0%} of the MNIST images.",
+            msg("Learn the class's handwriting (from a trained model)"),
+            msg(
+                "Starts from a trained model and adjusts it gently, in one pass, to the "
+                "class's own drawings, which it sees many times over: it learns your style "
+                "and keeps reading MNIST. Under a minute."
+            ),
+            msg(
+                # Translators: "Start from" and "Also learn from the class's drawings" are
+                # the names of two settings on the Train page: write them as translated there.
+                "Start from a trained model with Also learn from the class's drawings: Adam "
+                "at {rate} (a tenth of the usual step) with cosine decay, 1 epoch, augmented "
+                "images, the class's drawings repeated to {share} of the MNIST images.",
+                rate=Number(FINE_RATE, 4),
+                share=Percent(CLASS_SHARE),
+            ),
             RECOMMENDED.replace(learning_rate=FINE_RATE, epochs=1, class_share=CLASS_SHARE),
         ),
     )
@@ -122,25 +172,27 @@ PRESETS: dict[str, Preset] = {
 # The preset the Train page picks when it starts from a trained model and learns from the class.
 FINE_TUNE = "fine-tune"
 
-# The settings a student can change on the Train page, as the page names them.
+# The settings a student can change on the Train page, as the page names them (in "you
+# changed the layers, batch size, ...").
 SETTING_NAMES = {
-    "hidden": "layers",
-    "init": "starting weights",
-    "output": "output",
-    "loss": "scoring rule (loss)",
-    "optimizer": "way of stepping (optimizer)",
-    "learning_rate": "step size (learning rate)",
-    "lr_schedule": "slowing down",
-    "batch_size": "batch size",
-    "epochs": "passes (epochs)",
-    "augment": "varied images",
-    "engine": "engine",
-    "seed": "random start (seed)",
-    "class_share": "share of the class's drawings",
+    # Translators: the settings a student changed, listed in "you changed the {settings}".
+    "hidden": msg("layers"),
+    "init": msg("starting weights"),
+    "output": msg("output"),
+    "loss": msg("scoring rule (loss)"),
+    "optimizer": msg("way of stepping (optimizer)"),
+    "learning_rate": msg("step size (learning rate)"),
+    "lr_schedule": msg("slowing down"),
+    "batch_size": msg("batch size"),
+    "epochs": msg("passes (epochs)"),
+    "augment": msg("varied images"),
+    "engine": msg("engine"),
+    "seed": msg("random start (seed)"),
+    "class_share": msg("share of the class's drawings"),
 }
 
 
-def changed_settings(preset: str, config: TrainConfig) -> list[str]:
+def changed_settings(preset: str, config: TrainConfig) -> list[Message]:
     """The settings in which `config` differs from the preset, by the names the page uses:
     once any has changed, what the preset promises no longer applies. Fine-tuning keeps the
     layers of the model it starts from, whatever they are."""
@@ -157,4 +209,10 @@ def preset_config(name: str) -> TrainConfig:
     try:
         return PRESETS[name].config
     except KeyError:
-        raise ConfigError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}") from None
+        raise ConfigError(
+            msg(
+                "unknown preset {name}; choose one of {names}",
+                name=repr(name),
+                names=", ".join(PRESETS),
+            )
+        ) from None

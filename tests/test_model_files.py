@@ -248,7 +248,7 @@ def test_odd_metadata_reads_as_unknown_and_unreadable_files_say_why(tmp_path):
         ("b", None, "saved", ()),
     ]
     assert [name for name, _ in scan.refused] == ["junk.npz"]
-    assert scan.refused[0][1].startswith("junk.npz is not a Digit Lab model file")
+    assert str(scan.refused[0][1]).startswith("junk.npz is not a Digit Lab model file")
 
 
 def test_bundled_model_loads_and_documents_itself():

@@ -286,3 +286,30 @@ def test_cancel_all_waiting_runs_says_when_the_database_cannot_be_reached(train_
     at.button(key="cancel-waiting").click().run()
     assert not at.exception
     assert any("cannot be kept right now" in e.value for e in at.error)
+
+
+def test_the_page_renders_in_another_language(monkeypatch, tmp_path):
+    """?lang=de: every text goes through the German catalog (English where it has no
+    translation yet), numbers and charts the German way, and nothing breaks."""
+    monkeypatch.setenv("MNIST_PATH", str(SMALL_MNIST))
+    monkeypatch.setenv("DIGITLAB_MODELS_DIR", str(tmp_path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["lang"] = "de"
+    at.run()
+    at.switch_page("pages/train.py").run()
+    assert not at.exception
+    assert at.button(key="start") is not None and at.selectbox(key="preset").value
+    at.text_input(key="hidden").set_value("").run()
+    at.button(key="start").click().run()
+    assert not at.exception and at.error  # the refusal, rendered through the catalog
+
+
+def test_charts_write_numbers_the_language_s_way():
+    from mnist_core.i18n.translator import translator
+    from mnist_core.presentation.charts import accuracy_spec, loss_spec, number_locale
+
+    german = translator("de")
+    assert number_locale(german)["decimal"] == "," and number_locale(german)["percent"] == "\xa0%"
+    assert number_locale(translator("en"))["percent"] == "%"
+    assert accuracy_spec(False, german)["config"]["locale"]["number"]["decimal"] == ","
+    assert loss_spec(german)["config"]["locale"]["number"]["thousands"] == "."

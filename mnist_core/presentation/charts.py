@@ -1,4 +1,9 @@
-"""The Altair charts both pages draw. Built from plain data; no Streamlit here."""
+"""The Altair charts both pages draw. Built from plain data; no Streamlit here.
+
+Every word in a chart (titles, axes, legends, tooltips) comes through the visitor's
+translator `tr`, and every chart carries the language's way of writing numbers
+(`number_locale`: 0,5 and 50 % in German), so its axis ticks and tooltips read right too.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +13,48 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from mnist_core.i18n.translator import Translator, english
+
 from .smoothing import smoothed
 
 HIGHLIGHT = "#ff4b4b"
 MUTED = "#9aa5b1"
 INK = "#1f2933"  # chart text: dark enough to read on a projector from the back of a room
 DOTS = "#52606d"  # raw batch losses: visible under the smoothed line
+ENGLISH = english()
 
 
-def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+def number_locale(tr: Translator = ENGLISH) -> dict:
+    """How the language writes numbers, as Vega's `config.locale.number` (d3-format's
+    locale): its decimal mark, its thousands separator and grouping, and its percent sign
+    with the space the language puts before it ("50 %" in German and French)."""
+    symbols = tr.locale.number_symbols.get("latn") or tr.locale.number_symbols
+    decimal_pattern = tr.locale.decimal_formats[None]
+    percent = tr.locale.percent_formats[None].pattern.split(";")[0]
+    end = max(percent.rfind("0"), percent.rfind("#"))
+    sign = symbols.get("percentSign", "%")
+    after = percent[end + 1 :].replace("%", sign) if end >= 0 and "%" in percent[end:] else sign
+    grouping = decimal_pattern.grouping[0] if decimal_pattern.grouping else 3
+    return {
+        "decimal": symbols.get("decimal", "."),
+        "thousands": symbols.get("group", ","),
+        "grouping": [int(grouping)] if 0 < grouping < 100 else [3],
+        "currency": ["", ""],
+        "percent": after,
+    }
+
+
+def localised(chart: alt.TopLevelMixin, tr: Translator = ENGLISH) -> alt.TopLevelMixin:
+    """The chart with the language's numbers (see number_locale)."""
+    return chart.configure(locale={"number": number_locale(tr)})
+
+
+def readable(chart: alt.TopLevelMixin, tr: Translator = ENGLISH) -> alt.TopLevelMixin:
     """The pages' shared look: big, dark axis and legend text and a large title, readable
-    from the back of a classroom on a projector."""
+    from the back of a classroom on a projector; numbers written the visitor's way."""
     return (
-        chart.configure_axis(
+        localised(chart, tr)
+        .configure_axis(
             labelFontSize=15,
             titleFontSize=16,
             labelColor=INK,
@@ -45,10 +79,10 @@ def probability_frame(probabilities: np.ndarray | None) -> pd.DataFrame:
     )
 
 
-def probability_chart(probabilities: np.ndarray | None) -> alt.Chart:
+def probability_chart(probabilities: np.ndarray | None, tr: Translator = ENGLISH) -> alt.Chart:
     """Ten bars, 0-9 always in order on a fixed 0-100% axis, the top one highlighted."""
     return (
-        alt.Chart(probability_frame(probabilities), title="Probability of each digit")
+        alt.Chart(probability_frame(probabilities), title=tr("Probability of each digit"))
         .mark_bar()
         .encode(
             x=alt.X(
@@ -62,8 +96,8 @@ def probability_chart(probabilities: np.ndarray | None) -> alt.Chart:
             ),
             color=alt.condition("datum.top", alt.value(HIGHLIGHT), alt.value(MUTED)),
             tooltip=[
-                alt.Tooltip("digit:N", title="digit"),
-                alt.Tooltip("probability:Q", title="probability", format=".1%"),
+                alt.Tooltip("digit:N", title=tr("digit")),
+                alt.Tooltip("probability:Q", title=tr("probability"), format=".1%"),
             ],
         )
         .properties(height=260)
@@ -84,11 +118,12 @@ def without_data(chart: alt.TopLevelMixin) -> dict:
 
 
 @functools.cache
-def probability_spec() -> dict:
-    return without_data(readable(probability_chart(None)))
+def probability_spec(tr: Translator = ENGLISH) -> dict:
+    """The probability chart's spec in the visitor's language (one per language, kept)."""
+    return without_data(readable(probability_chart(None, tr), tr))
 
 
-def activation_heatmap(activations: np.ndarray, layer: int) -> alt.Chart:
+def activation_heatmap(activations: np.ndarray, layer: int, tr: Translator = ENGLISH) -> alt.Chart:
     """Each hidden unit as a cell, brighter the more strongly it fired for this drawing."""
     values = np.asarray(activations, float)
     columns = 64 if len(values) > 512 else 32
@@ -98,23 +133,54 @@ def activation_heatmap(activations: np.ndarray, layer: int) -> alt.Chart:
     frame = pd.DataFrame(
         {"unit": index, "row": index // columns, "col": index % columns, "activation": values}
     )
-    return (
-        alt.Chart(frame, title=f"Hidden layer {layer}: {len(values)} units")
+    title = tr.plural(
+        # Translators: a chart's title; units are the neurons of the layer.
+        "Hidden layer {layer}: {units} unit",
+        "Hidden layer {layer}: {units} units",
+        len(values),
+        layer=layer,
+        units=tr.number(len(values)),
+    )
+    chart = (
+        alt.Chart(frame, title=title)
         .mark_rect()
         .encode(
             x=alt.X("col:O", axis=None),
             y=alt.Y("row:O", axis=None),
             color=alt.Color("activation:Q", scale=alt.Scale(scheme="inferno"), legend=None),
-            tooltip=["unit:Q", alt.Tooltip("activation:Q", format=".2f")],
+            tooltip=[
+                # Translators: tooltip: the number of a unit (neuron) in its layer.
+                alt.Tooltip("unit:Q", title=tr("unit")),
+                # Translators: tooltip: how strongly the unit fired.
+                alt.Tooltip("activation:Q", format=".2f", title=tr("activation")),
+            ],
         )
         .properties(height=max(60, row_height * rows))
     )
+    return localised(chart, tr)
 
 
 MAX_POINTS = 200  # a curve redrawn twice a second stays light for the browser
-LOSS_AXIS = "loss (log scale)"
-# A log scale: small losses late in training still show. Said in plain words under a title.
-LOG_SCALE_NOTE = "Lower is better. Up the side, each step is 10 times more."
+
+
+def loss_axis(tr: Translator = ENGLISH) -> str:
+    # Translators: an axis title; the loss is how wrong the network is.
+    return tr("loss (log scale)")
+
+
+def log_scale_note(tr: Translator = ENGLISH) -> str:
+    """A log scale: small losses late in training still show. Said in plain words under a
+    title."""
+    return tr("Lower is better. Up the side, each step is 10 times more.")
+
+
+def step_axis(tr: Translator = ENGLISH) -> str:
+    # Translators: an axis title: a step is one update of the weights, after one batch.
+    return tr("training step")
+
+
+LOSS_AXIS = loss_axis()  # in English, for whoever names the axis without a translator
+LOG_SCALE_NOTE = log_scale_note()
 
 
 def loss_frame(losses: list[tuple[int, float]], max_points: int = MAX_POINTS) -> pd.DataFrame:
@@ -127,69 +193,99 @@ def loss_frame(losses: list[tuple[int, float]], max_points: int = MAX_POINTS) ->
     return frame
 
 
-def loss_chart(frame: pd.DataFrame) -> alt.LayerChart:
+def loss_chart(frame: pd.DataFrame, tr: Translator = ENGLISH) -> alt.LayerChart:
     """The raw batch losses as faint dots, and their moving average as a line over them."""
-    base = alt.Chart(frame).encode(x=alt.X("step:Q", title="training step"))
+    step = step_axis(tr)
+    base = alt.Chart(frame).encode(x=alt.X("step:Q", title=step))
     scale = alt.Scale(type="log")
     dots = base.mark_circle(size=28, opacity=0.6, color=DOTS).encode(
-        y=alt.Y("loss:Q", scale=scale, title=LOSS_AXIS),
-        tooltip=["step:Q", alt.Tooltip("loss:Q", format=".4f")],
+        y=alt.Y("loss:Q", scale=scale, title=loss_axis(tr)),
+        tooltip=[
+            alt.Tooltip("step:Q", title=step),
+            # Translators: tooltip: the loss (how wrong it is) of one batch.
+            alt.Tooltip("loss:Q", format=".4f", title=tr("loss")),
+        ],
     )
     line = base.mark_line(color=HIGHLIGHT, strokeWidth=3.5).encode(
         y=alt.Y("smoothed:Q", scale=scale),
-        tooltip=["step:Q", alt.Tooltip("smoothed:Q", format=".4f", title="smoothed loss")],
+        tooltip=[
+            alt.Tooltip("step:Q", title=step),
+            alt.Tooltip("smoothed:Q", format=".4f", title=tr("smoothed loss")),
+        ],
     )
     return readable(
         (dots + line).properties(
             title=alt.Title(
-                "How wrong it is (loss)",
-                subtitle=["Dots: each batch. Line: the trend.", LOG_SCALE_NOTE],
+                tr("How wrong it is (loss)"),
+                # Translators: a batch is the group of images looked at before each step.
+                subtitle=[tr("Dots: each batch. Line: the trend."), log_scale_note(tr)],
                 subtitleFontSize=15,
                 subtitleColor=INK,
             ),
             height=400,
-        )
+        ),
+        tr,
     )
 
 
 @functools.cache
-def loss_spec() -> dict:
-    return without_data(loss_chart(loss_frame([(1, 1.0)])))
+def loss_spec(tr: Translator = ENGLISH) -> dict:
+    """The loss chart's spec in the visitor's language (one per language, kept)."""
+    return without_data(loss_chart(loss_frame([(1, 1.0)]), tr))
 
 
-TRAINING = "images it learns from"
-VALIDATION = "new images (validation)"
-CLASS = "class drawings"
+def curve_names(tr: Translator = ENGLISH) -> tuple[str, str, str]:
+    """The accuracy chart's three curves: training images, validation images, the class's."""
+    return (
+        # Translators: a curve of the accuracy chart, in its legend.
+        tr("images it learns from"),
+        # Translators: a curve of the accuracy chart: images kept aside (validation set).
+        tr("new images (validation)"),
+        # Translators: a curve of the accuracy chart: the class's own kept-aside drawings.
+        tr("class drawings"),
+    )
 
 
-def accuracy_frame(epochs: list) -> pd.DataFrame:
+TRAINING, VALIDATION, CLASS = curve_names()
+
+
+def accuracy_frame(epochs: list, tr: Translator = ENGLISH) -> pd.DataFrame:
+    training, validation, class_data = curve_names(tr)
     rows = []
     for e in epochs:
-        rows.append({"epoch": e.epoch, "data": TRAINING, "accuracy": e.train_accuracy})
+        rows.append({"epoch": e.epoch, "data": training, "accuracy": e.train_accuracy})
         if e.val_accuracy is not None:
-            rows.append({"epoch": e.epoch, "data": VALIDATION, "accuracy": e.val_accuracy})
+            rows.append({"epoch": e.epoch, "data": validation, "accuracy": e.val_accuracy})
         if e.class_accuracy is not None:
-            rows.append({"epoch": e.epoch, "data": CLASS, "accuracy": e.class_accuracy})
+            rows.append({"epoch": e.epoch, "data": class_data, "accuracy": e.class_accuracy})
     return pd.DataFrame(rows, columns=["epoch", "data", "accuracy"])
 
 
-def accuracy_chart(frame: pd.DataFrame, with_class: bool = False) -> alt.Chart:
+def accuracy_chart(
+    frame: pd.DataFrame, with_class: bool = False, tr: Translator = ENGLISH
+) -> alt.Chart:
     """Accuracy after each epoch, on the training batches and on held-out images (and on
     the class's drawings, for a run that learns from them: only then in the legend)."""
-    curves = [TRAINING, VALIDATION, CLASS] if with_class else [TRAINING, VALIDATION]
+    names = curve_names(tr)
+    curves = list(names) if with_class else list(names[:2])
+    # Translators: an axis title: an epoch is one pass over all the training images.
+    epoch = tr("pass (epoch)")
     chart = (
         alt.Chart(
             frame,
             title=alt.Title(
-                "How many it gets right",
-                subtitle=["after each pass over all the images (epoch)", "Higher is better."],
+                tr("How many it gets right"),
+                subtitle=[
+                    tr("after each pass over all the images (epoch)"),
+                    tr("Higher is better."),
+                ],
                 subtitleFontSize=15,
                 subtitleColor=INK,
             ),
         )
         .mark_line(point=alt.OverlayMarkDef(size=80), strokeWidth=3.5)
         .encode(
-            x=alt.X("epoch:O", title="pass (epoch)", axis=alt.Axis(labelAngle=0)),
+            x=alt.X("epoch:O", title=epoch, axis=alt.Axis(labelAngle=0)),
             y=alt.Y(
                 "accuracy:Q",
                 title=None,
@@ -201,23 +297,39 @@ def accuracy_chart(frame: pd.DataFrame, with_class: bool = False) -> alt.Chart:
                 scale=alt.Scale(domain=curves, range=[DOTS, HIGHLIGHT, "#2f80ed"][: len(curves)]),
                 legend=alt.Legend(orient="bottom", title=None),
             ),
-            tooltip=["epoch:O", "data:N", alt.Tooltip("accuracy:Q", format=".2%")],
+            tooltip=[
+                alt.Tooltip("epoch:O", title=epoch),
+                # Translators: tooltip: which images a curve is measured on.
+                alt.Tooltip("data:N", title=tr("images")),
+                # Translators: tooltip: the share of images it reads right.
+                alt.Tooltip("accuracy:Q", format=".2%", title=tr("accuracy")),
+            ],
         )
         .properties(height=400)
     )
-    return readable(chart)
+    return readable(chart, tr)
 
 
 @functools.cache
-def accuracy_spec(with_class: bool = False) -> dict:
-    return without_data(accuracy_chart(accuracy_frame([]), with_class))
+def accuracy_spec(with_class: bool = False, tr: Translator = ENGLISH) -> dict:
+    """The accuracy chart's spec in the visitor's language (one per language, kept)."""
+    return without_data(accuracy_chart(accuracy_frame([], tr), with_class, tr))
 
 
 def confusion_chart(
     confusion: np.ndarray,
-    title: str = "Which digit it read as which",
+    title: str | None = None,
+    tr: Translator = ENGLISH,
 ) -> alt.LayerChart:
-    """Which digit was read as which: the diagonal is right, everything else a mistake."""
+    """Which digit was read as which: the diagonal is right, everything else a mistake.
+    `title`: already in the visitor's language; by default "Which digit it read as which"."""
+    if title is None:
+        title = tr("Which digit it read as which")
+    true = tr("the digit it really was")
+    # Translators: the confusion matrix's top axis: the digit the network read.
+    read_as = tr("read as")
+    # Translators: tooltip: how many images fall in this square of the confusion matrix.
+    count = tr("count")
     rows = [
         {"true": str(t), "read as": str(p), "count": int(confusion[t, p]), "right": t == p}
         for t in range(10)
@@ -225,12 +337,21 @@ def confusion_chart(
     ]
     frame = pd.DataFrame(rows)
     base = alt.Chart(frame).encode(
-        x=alt.X("read as:N", sort=None, axis=alt.Axis(labelAngle=0, orient="top")),
-        y=alt.Y("true:N", sort=None, title="the digit it really was"),
+        x=alt.X(
+            "read as:N",
+            sort=None,
+            title=read_as,
+            axis=alt.Axis(labelAngle=0, orient="top"),
+        ),
+        y=alt.Y("true:N", sort=None, title=true),
     )
     cells = base.mark_rect().encode(
         color=alt.Color("count:Q", scale=alt.Scale(type="symlog", scheme="reds"), legend=None),
-        tooltip=["true:N", "read as:N", "count:Q"],
+        tooltip=[
+            alt.Tooltip("true:N", title=true),
+            alt.Tooltip("read as:N", title=read_as),
+            alt.Tooltip("count:Q", title=count),
+        ],
     )
     labels = base.mark_text(fontSize=14).encode(
         text="count:Q",
@@ -238,7 +359,8 @@ def confusion_chart(
     )
     return readable(
         (cells + labels).properties(
-            title=alt.Title(title, subtitle="(a confusion matrix)", subtitleFontSize=15),
+            title=alt.Title(title, subtitle=tr("(a confusion matrix)"), subtitleFontSize=15),
             height=460,
-        )
+        ),
+        tr,
     )

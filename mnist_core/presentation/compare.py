@@ -13,7 +13,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .charts import INK, LOG_SCALE_NOTE, LOSS_AXIS, loss_frame, readable
+from mnist_core.i18n.translator import Translator
+
+from .charts import ENGLISH, INK, log_scale_note, loss_axis, loss_frame, readable, step_axis
 
 POINTS_PER_RUN = 200  # thinned, so 30 runs stay light in the browser
 MAX_ROWS = 4000  # all runs together: below Altair's 5,000-row limit for inline data
@@ -59,19 +61,20 @@ def _scales(names: list[str]) -> tuple[alt.Scale, alt.Scale]:
     )
 
 
-def comparison_chart(frame: pd.DataFrame) -> alt.LayerChart:
+def comparison_chart(frame: pd.DataFrame, tr: Translator = ENGLISH) -> alt.LayerChart:
     """The runs' smoothed loss curves on a log axis of fixed height, without a legend (see
     comparison_key); clipped points sit on the top edge as triangles."""
     names = list(dict.fromkeys(frame["run"]))
     colour, dash = _scales(names)
     base = alt.Chart(frame).encode(
-        x=alt.X("step:Q", title="training step"),
-        y=alt.Y("loss:Q", scale=alt.Scale(type="log"), title=LOSS_AXIS),
+        x=alt.X("step:Q", title=step_axis(tr)),
+        y=alt.Y("loss:Q", scale=alt.Scale(type="log"), title=loss_axis(tr)),
         color=alt.Color("run:N", scale=colour, legend=None),
         tooltip=[
-            "run:N",
-            "step:Q",
-            alt.Tooltip("smoothed:Q", format=".4g", title="loss (smoothed)"),
+            # Translators: tooltip: which run (or saved model) a curve is.
+            alt.Tooltip("run:N", title=tr("run")),
+            alt.Tooltip("step:Q", title=step_axis(tr)),
+            alt.Tooltip("smoothed:Q", format=".4g", title=tr("loss (smoothed)")),
         ],
     )
     lines = base.mark_line(strokeWidth=3).encode(
@@ -83,15 +86,15 @@ def comparison_chart(frame: pd.DataFrame) -> alt.LayerChart:
         .encode(y=alt.Y("loss:Q", scale=alt.Scale(type="log")))
     )
     title = alt.Title(
-        "How wrong each run is (loss, smoothed)",
-        subtitle=[LOG_SCALE_NOTE, "▲ on the top edge: the loss was even higher there."],
+        tr("How wrong each run is (loss, smoothed)"),
+        subtitle=[log_scale_note(tr), tr("▲ on the top edge: the loss was even higher there.")],
         subtitleFontSize=15,
         subtitleColor=INK,
     )
-    return readable((lines + clipped).properties(title=title, height=HEIGHT))
+    return readable((lines + clipped).properties(title=title, height=HEIGHT), tr)
 
 
-def comparison_key(frame: pd.DataFrame) -> alt.LayerChart:
+def comparison_key(frame: pd.DataFrame, tr: Translator = ENGLISH) -> alt.LayerChart:
     """Which line is which run: a short stroke of its colour and dash before each name, ten
     runs to a column (one column per dash pattern)."""
     names = list(dict.fromkeys(frame["run"]))
@@ -117,4 +120,5 @@ def comparison_key(frame: pd.DataFrame) -> alt.LayerChart:
         x="stroke_end:Q", text="run:N"
     )
     height = KEY_ROW * min(len(names), COLOURS)
-    return readable((strokes + labels).properties(height=height)).configure_view(stroke=None)
+    chart = readable((strokes + labels).properties(height=height), tr)
+    return chart.configure_view(stroke=None)

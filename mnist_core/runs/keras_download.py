@@ -14,6 +14,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from mnist_core.i18n import Number, msg
+
 ROOT = Path(__file__).resolve().parents[2]  # where `python -m mnist_core` finds the package
 TIMEOUT_SECONDS = 120.0  # TensorFlow's start-up is most of it: a few seconds on two cores
 NICENESS = 10  # below the pages' answers, as training is
@@ -40,8 +42,13 @@ def keras_file_bytes(model_file: bytes, timeout: float = TIMEOUT_SECONDS) -> byt
                 command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=True
             )
         except subprocess.TimeoutExpired:
-            raise KerasDownloadError(f"making the Keras file took over {timeout:g} s") from None
+            raise KerasDownloadError(
+                msg("making the Keras file took over {seconds} s", seconds=Number(timeout))
+            ) from None
         except subprocess.CalledProcessError as exc:
-            reason = (exc.stderr.strip().splitlines() or ["no reason given"])[-1]
-            raise KerasDownloadError(f"the Keras file could not be made: {reason}") from None
+            lines = exc.stderr.strip().splitlines()
+            reason = lines[-1] if lines else msg("no reason given")
+            raise KerasDownloadError(
+                msg("the Keras file could not be made: {reason}", reason=reason)
+            ) from None
         return target.read_bytes()

@@ -17,11 +17,13 @@ from multiprocessing.connection import Connection
 
 from mnist_core.config import ConfigError, TrainConfig
 from mnist_core.dataset import ClassSet, DataError
+from mnist_core.i18n import msg
 from mnist_core.serving.evaluation import Mistakes, sample_mistakes
 from mnist_core.serving.network import MLP
 
 from .outbox import Outbox
 from .result import TrainResult
+from .wording import Said, reason
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class Finished:
 
 @dataclass(frozen=True)
 class Failed:
-    message: str
+    message: Said
 
 
 @dataclass(frozen=True)
@@ -93,10 +95,13 @@ def _train(
         )
         return Finished(result, sample_mistakes(result.evaluation, data.x_test, data.y_test))
     except (DataError, ConfigError) as exc:  # the user's to fix; the message says how
-        return Failed(str(exc))
+        return Failed(reason(exc))
     except Exception as exc:  # the page shows the reason; the traceback goes to the log
         traceback.print_exc()
-        return Failed(f"training crashed: {type(exc).__name__}: {exc}")
+        return Failed(
+            # Translators: {kind} is the name of a Python exception; {error} what it says.
+            msg("training crashed: {kind}: {error}", kind=type(exc).__name__, error=reason(exc))
+        )
 
 
 def _exit_with_parent() -> None:

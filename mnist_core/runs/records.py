@@ -12,6 +12,7 @@ from dataclasses import asdict
 import numpy as np
 
 from mnist_core.config import TrainConfig
+from mnist_core.i18n import Message, Number, msg
 from mnist_core.serving.evaluation import Evaluation
 from mnist_core.storage.runs import RunRecord
 
@@ -19,6 +20,7 @@ from .events import BatchEnd, EpochEnd, RunEnded, RunStarted
 from .history import History
 from .result import TrainResult
 from .states import ACTIVE_STATES, INTERRUPTED
+from .wording import from_text, to_text
 
 MAX_LOSS_POINTS = 500  # a curve's points kept in the database, first and last included
 
@@ -45,7 +47,7 @@ def to_record(view, history: History, server: str | None = None) -> RunRecord:
         owner=view.owner,
         by_teacher=view.by_teacher,
         state=view.state,
-        message=view.message,
+        message=to_text(view.said),
         created=view.created,
         history={
             "started": _plain(history.started),
@@ -74,9 +76,9 @@ def from_record(record: RunRecord, cut_off: bool = True) -> tuple[dict, History]
         ended=_event(RunEnded, kept.get("ended")),
     )
     config = TrainConfig.from_dict(record.config)
-    state, message = record.state, record.message
+    state, said = record.state, from_text(record.message)
     if state in ACTIVE_STATES and cut_off:
-        state, message = INTERRUPTED, interrupted_message(record, history, config)
+        state, said = INTERRUPTED, interrupted_message(record, history, config)
     fields = {
         "id": record.id,
         "name": record.name,
@@ -84,7 +86,8 @@ def from_record(record: RunRecord, cut_off: bool = True) -> tuple[dict, History]
         "config": config,
         "state": state,
         "created": record.created,
-        "message": message,
+        "message": str(said),
+        "said": said,
         "owner": record.owner,
         "by_teacher": record.by_teacher,
         "checkpoint": record.checkpoint,
@@ -95,14 +98,20 @@ def from_record(record: RunRecord, cut_off: bool = True) -> tuple[dict, History]
     return fields, history
 
 
-def interrupted_message(record: RunRecord, history: History, config: TrainConfig) -> str:
+def interrupted_message(record: RunRecord, history: History, config: TrainConfig) -> Message:
     epoch = min(len(history.epochs) + 1, config.epochs)
     kept = (
-        f"the weights after step {record.checkpoint_step:,} are kept"
+        msg("the weights after step {step} are kept", step=Number(record.checkpoint_step))
         if record.checkpoint
-        else "it had not kept any weights yet"
+        else msg("it had not kept any weights yet")
     )
-    return f"Interrupted at epoch {epoch} of {config.epochs} when the server stopped; {kept}."
+    return msg(
+        # Translators: an epoch is one pass over all the training images.
+        "Interrupted at epoch {epoch} of {epochs} when the server stopped; {kept}.",
+        epoch=epoch,
+        epochs=config.epochs,
+        kept=kept,
+    )
 
 
 def _plain(event: object) -> dict | None:
@@ -116,7 +125,7 @@ def _event(kind: type, data: dict | None):
 def _result_figures(result: TrainResult) -> dict:
     return {
         "status": result.status,
-        "message": result.message,
+        "message": to_text(result.message),
         "evaluation": result.evaluation.to_dict(),
         "class_evaluation": result.class_evaluation and result.class_evaluation.to_dict(),
         "class_accuracy_before": result.class_accuracy_before,
@@ -142,7 +151,7 @@ def _result(figures: dict, config: TrainConfig, history: History) -> TrainResult
     class_figures = figures.get("class_evaluation")
     return TrainResult(
         status=figures["status"],
-        message=figures["message"],
+        message=from_text(figures["message"]),
         network=None,  # in the checkpoint file
         config=config,
         history=history,

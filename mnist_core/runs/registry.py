@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from mnist_core.config import TrainConfig
-from mnist_core.i18n import msg
+from mnist_core.i18n import Message, msg
 from mnist_core.roles import NotAllowed, Visitor, may_start, may_stop, require_teacher
 from mnist_core.serving.evaluation import Mistakes
 from mnist_core.serving.model_files import SUFFIX, save_model
@@ -63,6 +63,7 @@ from .states import (
     STARTING,
     STOPPED,
 )
+from .wording import Said, to_text
 
 ENV_MAX_RUNS = "DIGITLAB_MAX_TRAININGS"
 ENV_THREADS = "DIGITLAB_TRAIN_THREADS"
@@ -92,7 +93,8 @@ class RunView:
     epochs: tuple[EpochEnd, ...] = ()
     last_batch: BatchEnd | None = None
     ended: RunEnded | None = None
-    message: str = ""
+    message: str = ""  # in English (logs, the command line); a page shows `said`
+    said: Message | str = ""  # the same message as a page translates it (an old row: text)
     live_network: MLP | None = None
     live_step: int = 0
     result: TrainResult | None = None
@@ -214,8 +216,11 @@ class TrainingRegistry:
                 may_start(visitor, teacher_only, own)
                 if not visitor.teacher and self._students_waiting() >= MAX_WAITING:
                     raise NotAllowed(
-                        f"The line is full ({MAX_WAITING} runs are waiting): try again when "
-                        "one has started."
+                        msg(
+                            "The line is full ({count} runs are waiting): try again when one "
+                            "has started.",
+                            count=MAX_WAITING,
+                        )
                     )
             view = RunView(
                 id=0,
@@ -266,11 +271,13 @@ class TrainingRegistry:
             return
         if run.view.state == QUEUED:
             self._waiting.remove(run.view.id)
-            self._finish(run, CANCELLED, "Cancelled while it waited in line: nothing was trained.")
+            self._finish(
+                run, CANCELLED, msg("Cancelled while it waited in line: nothing was trained.")
+            )
         elif run.view.state == STARTING:
             # Nothing learnt yet: no reason to wait for TensorFlow to finish loading.
             run.process.terminate()
-            self._finish(run, STOPPED, "Stopped while starting; nothing was trained.")
+            self._finish(run, STOPPED, msg("Stopped while starting; nothing was trained."))
         else:
             run.stop_event.set()
 
@@ -284,7 +291,7 @@ class TrainingRegistry:
                 self._finish(
                     self._runs[run_id],
                     CANCELLED,
-                    "Cancelled by the teacher while it waited in line: nothing was trained.",
+                    msg("Cancelled by the teacher while it waited in line: nothing was trained."),
                 )
             elsewhere = [
                 run_id
@@ -424,7 +431,7 @@ class TrainingRegistry:
         fields, history = from_record(record, cut_off=cut_off)
         if cut_off:
             try:
-                self._records.end_if_unchanged(record, INTERRUPTED, fields["message"])
+                self._records.end_if_unchanged(record, INTERRUPTED, to_text(fields["said"]))
             except StorageError as exc:
                 print(f"Digit Lab: run {record.id} was not written down: {exc}", file=sys.stderr)
         return _with_history(RunView(**fields, from_database=True), history)
@@ -576,7 +583,7 @@ class TrainingRegistry:
             run.process.join(timeout=10)
         self._end_early(run, killed_message(run.process.exitcode, run.view))
 
-    def _end_early(self, run: _Run, message: str) -> None:
+    def _end_early(self, run: _Run, message: Said) -> None:
         """A run whose child is gone without its last word fails; its live weights stay."""
         with self._lock:
             if run.view.active:
@@ -611,8 +618,8 @@ class TrainingRegistry:
             return True
         return False
 
-    def _finish(self, run: _Run, state: str, message: str) -> None:
-        run.view = replace(run.view, state=state, message=message)
+    def _finish(self, run: _Run, state: str, message: Said) -> None:
+        run.view = replace(run.view, state=state, message=str(message), said=message)
         run.ended = next(self._endings)
         run.dirty = True
         self._journal_due.set()

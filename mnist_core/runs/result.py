@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from mnist_core.config import TrainConfig
+from mnist_core.i18n import Message
 from mnist_core.serving.evaluation import Evaluation
 from mnist_core.serving.network import MLP
 
@@ -14,7 +15,7 @@ from .history import History
 @dataclass(frozen=True)
 class TrainResult:
     status: str  # finished, stopped or diverged
-    message: str
+    message: Message | str  # str() gives the English; a page translates a Message
     network: MLP | None  # the last finite weights; None once let go (without_network)
     config: TrainConfig
     history: History
@@ -41,7 +42,7 @@ class TrainResult:
         ended = self.history.ended
         return {
             "status": self.status,
-            "message": self.message,
+            "message": str(self.message),
             "test_accuracy": self.evaluation.accuracy,
             "epochs": len(self.history.epochs),
             "steps": ended.step if ended else 0,

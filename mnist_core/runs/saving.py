@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 from mnist_core.config import TrainConfig
-from mnist_core.i18n import msg
+from mnist_core.i18n import Number, msg
 from mnist_core.roles import Visitor, require_teacher
 from mnist_core.serving.model_files import SUFFIX, load_model, save_model
 from mnist_core.serving.model_names import clean_model_name
@@ -26,7 +26,7 @@ def remove_saved_model(folder: Path, file_name: str, visitor: Visitor | None) ->
     require_teacher(visitor, msg("remove a saved model"))
     path = folder / file_name
     if path.name != file_name or path.suffix != SUFFIX or not path.is_file():
-        raise ValueError(f"there is no saved model called {file_name!r}")
+        raise ValueError(msg("there is no saved model called {name}", name=repr(file_name)))
     path.unlink()
 
 
@@ -57,7 +57,7 @@ def run_metadata(run: RunView, name: str) -> dict:
 def continuation(run: RunView | None) -> tuple[TrainConfig, str]:
     """The settings and name of a run that goes on where an interrupted one stopped."""
     if run is None or run.state != INTERRUPTED or not run.checkpoint:
-        raise ValueError("only an interrupted run with kept weights can be continued")
+        raise ValueError(msg("only an interrupted run with kept weights can be continued"))
     done = len(run.epochs)
     config = run.config.replace(
         epochs=max(1, run.config.epochs - done),
@@ -71,10 +71,12 @@ def save_run(run: RunView, name: str, folder: Path, visitor: Visitor | None = No
     `visitor` is who asks (None: the server itself, as the teacher)."""
     network = kept_network(run)
     if network is None:
-        raise ValueError("this run has no weights to save")
+        raise ValueError(msg("this run has no weights to save"))
     path = folder / f"{clean_model_name(name)}{SUFFIX}"
     if path.exists():
-        raise FileExistsError(f"a model called {path.stem!r} already exists: choose another name")
+        raise FileExistsError(
+            msg("a model called {name} already exists: choose another name", name=repr(path.stem))
+        )
     with _saving:
         share = 1.0 if visitor is None or visitor.teacher else STUDENTS_SHARE
         check_room(folder, sum(array.nbytes for array in network.to_arrays()), share)
@@ -90,12 +92,18 @@ def check_room(folder: Path, new_bytes: int, share: float = 1.0) -> None:
     most_files = int(MAX_SAVED_MODELS * share)
     if len(saved) >= most_files:
         raise ValueError(
-            f"this server already keeps {most_files} saved models: the teacher can "
-            "remove some on the Train page"
+            msg(
+                "this server already keeps {count} saved models: the teacher can remove some "
+                "on the Train page",
+                count=most_files,
+            )
         )
     most_bytes = MAX_SAVED_BYTES * share
     if sum(saved) + new_bytes > most_bytes:
         raise ValueError(
-            f"saved models would take over {most_bytes / 1024**3:.2g} GiB on this server: "
-            "the teacher can remove some on the Train page"
+            msg(
+                "saved models would take over {size} GiB on this server: the teacher can "
+                "remove some on the Train page",
+                size=Number(float(f"{most_bytes / 1024**3:.2g}")),
+            )
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from mnist_core.i18n import msg
+
 # Waiting or under way.
 QUEUED = "queued"
 STARTING = "starting"
@@ -16,5 +18,5 @@ DIVERGED = "diverged"
 FAILED = "failed"
 INTERRUPTED = "interrupted"  # the server stopped while it was waiting or training
 
-FINISHED_MESSAGE = "Training finished."
-STOPPED_MESSAGE = "Stopped by request; the weights learnt so far are kept."
+FINISHED_MESSAGE = msg("Training finished.")
+STOPPED_MESSAGE = msg("Stopped by request; the weights learnt so far are kept.")

@@ -32,6 +32,7 @@ from mnist_core.config import (
     NUM_CLASSES,
     parameter_count,
 )
+from mnist_core.i18n import Message, Number, msg
 
 from .network import MLP
 
@@ -60,9 +61,11 @@ def save_model(
     """Write atomically; with overwrite=False an existing file is never replaced."""
     path = Path(path)
     if path.suffix != SUFFIX:
-        raise ModelFileError(f"model files end in {SUFFIX}: {path.name}")
+        raise ModelFileError(
+            msg("model files end in {suffix}: {file}", suffix=SUFFIX, file=path.name)
+        )
     if not overwrite and path.exists():
-        raise FileExistsError(f"{path} already exists")
+        raise FileExistsError(msg("{path} already exists", path=str(path)))
     data = model_bytes(network, metadata)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, data, overwrite)
@@ -126,8 +129,15 @@ def load_model(path: str | os.PathLike) -> SavedModel:
             extra = sorted(set(npz.files) - expected)
             missing = sorted(expected - set(npz.files))
             raise ModelFileError(
-                f"{path.name} does not match its metadata (missing: {missing or 'none'}, "
-                f"unexpected: {extra or 'none'})"
+                msg(
+                    # Translators: {missing} and {unexpected} list the names of arrays in
+                    # the file (W0, b1), or say none.
+                    "{file} does not match its metadata (missing: {missing}, unexpected: "
+                    "{unexpected})",
+                    file=path.name,
+                    missing=str(missing) if missing else msg("none"),
+                    unexpected=str(extra) if extra else msg("none"),
+                )
             )
         try:
             weights = tuple(
@@ -138,11 +148,13 @@ def load_model(path: str | os.PathLike) -> SavedModel:
                 _float_array(npz, f"b{i}", (layers[i + 1],), metadata) for i in range(count)
             )
         except READ_ERRORS as exc:
-            raise _refusal(path, "is damaged", exc) from None
+            raise _refusal(path, exc, msg("{file} is damaged: {reason}")) from None
     try:
         network = MLP(weights, biases, metadata["output"])
     except ValueError as exc:
-        raise ModelFileError(f"{path.name} holds an unusable network: {exc}") from None
+        raise ModelFileError(
+            msg("{file} holds an unusable network: {reason}", file=path.name, reason=exc)
+        ) from None
     return SavedModel(network, metadata)
 
 
@@ -155,28 +167,38 @@ def read_metadata(path: str | os.PathLike) -> dict:
 
 def _open_npz(path: Path):
     if not path.is_file():
-        raise ModelFileError(f"no model file at {path}")
+        raise ModelFileError(msg("no model file at {path}", path=str(path)))
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise ModelFileError(f"{path.name} is larger than {MAX_FILE_BYTES // 2**20} MiB")
+        raise ModelFileError(
+            msg(
+                "{file} is larger than {size} MiB",
+                file=path.name,
+                size=Number(MAX_FILE_BYTES // 2**20),
+            )
+        )
     try:
         with path.open("rb") as f:
             start = f.read(2)
         # A zip archive, or a pickle (b"\x80"), which np.load names as such; numpy would take
         # anything else for a pickle too, or for a single .npy array.
         if start != b"PK" and start[:1] != b"\x80":
-            raise ValueError("it is not a zip archive")
+            raise ValueError(msg("it is not a zip archive"))
         return np.load(path, allow_pickle=False)
     except READ_ERRORS as exc:
-        raise _refusal(path, "is not a Digit Lab model file", exc) from None
+        raise _refusal(path, exc, msg("{file} is not a Digit Lab model file: {reason}")) from None
 
 
-def _refusal(path: Path, problem: str, exc: Exception) -> ModelFileError:
+def _refusal(path: Path, exc: Exception, problem: Message) -> ModelFileError:
+    """`problem`: the sentence with {file} and {reason} (what `exc` says) to fill in."""
     if "pickle" in str(exc).lower():
         return ModelFileError(
-            f"{path.name} contains pickled Python objects, which Digit Lab never loads "
-            "(they can run code)"
+            msg(
+                "{file} contains pickled Python objects, which Digit Lab never loads (they "
+                "can run code)",
+                file=path.name,
+            )
         )
-    return ModelFileError(f"{path.name} {problem}: {exc}")
+    return ModelFileError(Message(problem.text, {"file": path.name, "reason": exc}))
 
 
 def _digest(array: np.ndarray) -> str:
@@ -186,17 +208,32 @@ def _digest(array: np.ndarray) -> str:
 def _float_array(npz, key: str, shape: tuple[int, ...], metadata: dict) -> np.ndarray:
     def check(found_dtype: np.dtype, found_shape: tuple[int, ...]) -> None:
         if found_dtype.kind != "f" or found_dtype.itemsize > 8:
-            raise ValueError(f"{key} holds {found_dtype}, not floating-point numbers")
-        if found_shape != shape:
-            layer, what = key[1:], "weights" if key[0] == "W" else "biases"
             raise ValueError(
-                f"layer {layer} {what} have shape {found_shape}, but its metadata says {shape}"
+                msg(
+                    "{key} holds {kind}, not floating-point numbers",
+                    key=key,
+                    kind=str(found_dtype),
+                )
+            )
+        if found_shape != shape:
+            said = (
+                msg("layer {layer} weights have shape {found}, but its metadata says {shape}")
+                if key[0] == "W"
+                else msg("layer {layer} biases have shape {found}, but its metadata says {shape}")
+            )
+            raise ValueError(
+                Message(
+                    said.text,
+                    {"layer": key[1:], "found": str(found_shape), "shape": str(shape)},
+                )
             )
 
     array = _read_member(npz, key, check)
     # The zip format only checks its CRC when a member is read to the end; numpy stops short.
     if _digest(array) != metadata["sha256"].get(key):
-        raise ValueError(f"{key} does not match its checksum (the file was altered or damaged)")
+        raise ValueError(
+            msg("{key} does not match its checksum (the file was altered or damaged)", key=key)
+        )
     return array.astype(np.float32)
 
 
@@ -209,43 +246,63 @@ def _read_member(npz, key: str, check: Callable[[np.dtype, tuple[int, ...]], Non
         elif version == (2, 0):
             shape, fortran, dtype = np.lib.format.read_array_header_2_0(member)
         else:
-            raise ValueError(f"{key} is stored in .npy format {version}, which is not read here")
+            raise ValueError(
+                msg(
+                    "{key} is stored in .npy format {version}, which is not read here",
+                    key=key,
+                    version=str(version),
+                )
+            )
         if dtype.hasobject:
-            raise ValueError(f"{key} holds pickled objects")
+            raise ValueError(msg("{key} holds pickled objects", key=key))
         check(dtype, shape)
         size = math.prod(shape) * dtype.itemsize
         data = member.read(size)
     if len(data) != size:
-        raise ValueError(f"{key} is cut short")
+        raise ValueError(msg("{key} is cut short", key=key))
     return np.frombuffer(data, dtype).reshape(shape, order="F" if fortran else "C")
 
 
 def _check_metadata_member(dtype: np.dtype, shape: tuple[int, ...]) -> None:
     if dtype.kind != "U" or shape != ():
-        raise ValueError("metadata is not a JSON string")
+        raise ValueError(msg("metadata is not a JSON string"))
     if dtype.itemsize > MAX_METADATA_BYTES:
-        raise ValueError(f"metadata is larger than {MAX_METADATA_BYTES // 2**20} MiB")
+        raise ValueError(
+            msg("metadata is larger than {size} MiB", size=Number(MAX_METADATA_BYTES // 2**20))
+        )
 
 
 def _read_metadata(npz, path: Path) -> dict:
     if "metadata" not in npz.files:
-        raise ModelFileError(f"{path.name} has no metadata: not a Digit Lab model file")
+        raise ModelFileError(
+            msg("{file} has no metadata: not a Digit Lab model file", file=path.name)
+        )
     try:
         meta = json.loads(_read_member(npz, "metadata", _check_metadata_member).item())
     except READ_ERRORS as exc:
-        raise _refusal(path, "has unreadable metadata", exc) from None
+        raise _refusal(path, exc, msg("{file} has unreadable metadata: {reason}")) from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise ModelFileError(f"{path.name} is not a Digit Lab model file")
+        raise ModelFileError(msg("{file} is not a Digit Lab model file", file=path.name))
     if meta.get("format_version") != FORMAT_VERSION:
         raise ModelFileError(
-            f"{path.name} is format version {meta.get('format_version')}; "
-            f"this Digit Lab reads version {FORMAT_VERSION}"
+            msg(
+                "{file} is format version {found}; this Digit Lab reads version {version}",
+                file=path.name,
+                found=str(meta.get("format_version")),
+                version=FORMAT_VERSION,
+            )
         )
     _check_layers(meta.get("layers"), path)
     if not isinstance(meta.get("sha256"), dict):
-        raise ModelFileError(f"{path.name} has no checksums in its metadata")
+        raise ModelFileError(msg("{file} has no checksums in its metadata", file=path.name))
     if meta.get("output") not in ("softmax", "linear"):
-        raise ModelFileError(f"{path.name} names an unknown output {meta.get('output')!r}")
+        raise ModelFileError(
+            msg(
+                "{file} names an unknown output {output}",
+                file=path.name,
+                output=repr(meta.get("output")),
+            )
+        )
     return meta
 
 
@@ -258,10 +315,14 @@ def _check_layers(layers: object, path: Path) -> None:
         and layers[0] == INPUT_SIZE
         and layers[-1] == NUM_CLASSES
     ):
-        raise ModelFileError(f"{path.name} has no valid layer list in its metadata")
+        raise ModelFileError(msg("{file} has no valid layer list in its metadata", file=path.name))
     weights = parameter_count(layers)
     if weights > MAX_PARAMETERS:
         raise ModelFileError(
-            f"{path.name} says it holds {weights:,} weights; Digit Lab reads networks of up "
-            f"to {MAX_PARAMETERS:,}"
+            msg(
+                "{file} says it holds {count} weights; Digit Lab reads networks of up to {most}",
+                file=path.name,
+                count=Number(weights),
+                most=Number(MAX_PARAMETERS),
+            )
         )

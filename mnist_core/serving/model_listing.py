@@ -13,6 +13,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mnist_core.i18n import Message
+
 from .model_files import SUFFIX, ModelFileError, read_metadata
 from .model_names import MAX_NAME_LENGTH
 
@@ -36,7 +38,7 @@ class ModelInfo:
 @dataclass(frozen=True)
 class ModelScan:
     usable: list[ModelInfo]  # newest first
-    refused: list[tuple[str, str]]  # (file name, why it is left out)
+    refused: list[tuple[str, Message | str]]  # (file name, why it is left out: a Message)
 
 
 def scan_models(folder: str | os.PathLike) -> ModelScan:
@@ -49,7 +51,7 @@ def scan_models(folder: str | os.PathLike) -> ModelScan:
         try:
             usable.append(model_info(path, read_metadata(path)))
         except ModelFileError as exc:
-            refused.append((path.name, str(exc)))
+            refused.append((path.name, exc.args[0] if exc.args else str(exc)))
     usable.sort(key=lambda info: info.created, reverse=True)
     return ModelScan(usable, refused)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from mnist_core.i18n import msg
+
 MAX_NAME_LENGTH = 60
 
 
@@ -11,10 +13,10 @@ def clean_model_name(name: str) -> str:
     """A name a user typed, as a safe file name; refuses what cannot be one."""
     name = name.strip()
     if not name:
-        raise ValueError("give the model a name")
+        raise ValueError(msg("give the model a name"))
     if len(name) > MAX_NAME_LENGTH:
-        raise ValueError(f"keep the name under {MAX_NAME_LENGTH} characters")
+        raise ValueError(msg("keep the name under {count} characters", count=MAX_NAME_LENGTH))
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-")
     if not slug:
-        raise ValueError("use some letters or digits in the name")
+        raise ValueError(msg("use some letters or digits in the name"))
     return slug

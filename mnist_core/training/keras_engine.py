@@ -149,7 +149,7 @@ class EventCallback(keras.callbacks.Callback):
             scores = self.model.predict(self.data.x_class, verbose=0)
         return float(np.mean(scores.argmax(axis=1) == self.data.y_class))
 
-    def _halt(self, status: str, message: str) -> None:
+    def _halt(self, status: str, message: object) -> None:
         self.status = status
         self.message = message
         self.model.stop_training = True

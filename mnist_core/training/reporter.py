@@ -12,7 +12,8 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-from mnist_core.config import TrainConfig
+from mnist_core.config import TrainConfig, written
+from mnist_core.i18n import Message, msg
 from mnist_core.runs.events import (
     BatchEnd,
     EpochEnd,
@@ -172,27 +173,33 @@ class Reporter:
         self._epoch_loss_sum = 0.0
         self._epoch_steps = 0
 
-    def end(self, status: str, message: str) -> RunEnded:
+    def end(self, status: str, message: Message | str) -> RunEnded:
         event = RunEnded(
             status=status,
             step=self.step,
             epoch=min(self.epoch, self.config.epochs),
-            message=message,
+            message=str(message),  # the event log's English; the result keeps the Message
             elapsed=self.elapsed,
             samples_per_second=self.steady_samples_per_second,
         )
         self._emit(event)
         return event
 
-    def divergence_message(self, kept_step: int) -> str:
+    def divergence_message(self, kept_step: int) -> Message:
         """Call before counting the step whose loss was not finite."""
         lr = self.config.learning_rate
-        return (
-            f"The loss became NaN or infinite at step {self.step + 1} (epoch {self.epoch}): "
-            f"a learning rate of {lr:g} is too large for this network, so each step "
-            "overshoots further and the weights blow up. The weights from step "
-            f"{kept_step}, the last with a finite loss, are kept. Try a learning rate ten "
-            f"times smaller ({lr / 10:g})."
+        return msg(
+            # Translators: loss is how wrong the network is; a step is one update of the
+            # weights; an epoch one pass over all the training images.
+            "The loss became NaN or infinite at step {step} (epoch {epoch}): a learning rate "
+            "of {rate} is too large for this network, so each step overshoots further and "
+            "the weights blow up. The weights from step {kept}, the last with a finite loss, "
+            "are kept. Try a learning rate ten times smaller ({smaller}).",
+            step=self.step + 1,
+            epoch=self.epoch,
+            rate=written(lr),
+            kept=kept_step,
+            smaller=written(lr / 10),
         )
 
     def _emit(self, event: Event) -> None:
