@@ -68,7 +68,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from benchmarks.digits import DIGITS, Stroke, data_url, render
-from mnist_core.storage.drawings import LABEL_INTERVAL
+from mnist_core.storage.pace import LABEL_INTERVAL
 
 BIG_DIGIT = re.compile(r"font-size:\d+px[^>]*>(\d)<")
 CANVAS_COMPONENT = "streamlit_drawable_canvas"

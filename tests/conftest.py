@@ -49,8 +49,6 @@ def postgres_url() -> str | None:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request, tmp_path) -> str:
     """A database of its own for the test: a fresh SQLite file, then a clean PostgreSQL."""
-    from mnist_core.storage import database
-
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'data' / 'digitlab.db'}"
     found = postgres_url()
@@ -58,11 +56,19 @@ def url(request, tmp_path) -> str:
         if os.environ.get("DIGITLAB_REQUIRE_POSTGRES"):
             pytest.fail("DIGITLAB_REQUIRE_POSTGRES is set but no PostgreSQL is running (PGHOST)")
         pytest.skip("no PostgreSQL server here (run the tests under pg_virtualenv)")
-    engine = sa.create_engine(found)
-    with engine.begin() as conn:  # a clean slate for each test
-        database.metadata.drop_all(conn)
-    engine.dispose()
+    empty_database(found)
     return found
+
+
+def empty_database(url: str) -> None:
+    """A clean slate: none of Digit Lab's tables, nor Alembic's record of their version."""
+    from mnist_core.storage import database
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        database.metadata.drop_all(conn)
+        conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,8 @@
 """The command line: JSON on the last line, one clear line for every bad input."""
 
 import json
+import os
+import sqlite3
 import subprocess
 import sys
 
@@ -129,3 +131,42 @@ def test_an_image_too_large_to_decode_gives_one_clear_line(tmp_path, width, heig
     assert "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1, out.stderr
     assert f"huge.png has {expected}; Digit Lab reads images of up to 16 million" in out.stderr
+
+
+def test_database_upgrade_says_from_which_schema_to_which(url):
+    from mnist_core.storage.database import SCHEMA_VERSION
+    from tests.old_databases import load
+
+    env = {**os.environ, "DIGITLAB_DATABASE_URL": url}
+    out = cli("database", "version", env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith(f"no database yet (this Digit Lab makes schema {SCHEMA_VERSION})")
+    load(2, url)  # as Digit Lab with schema 2 left it
+    assert cli("database", "version", env=env).stdout.startswith(
+        f"schema 2 (this Digit Lab's is {SCHEMA_VERSION}): "
+    )
+    out = cli("database", "upgrade", env=env)
+    assert out.returncode == 0, out.stderr
+    [line] = out.stdout.splitlines()
+    assert line.startswith(f"upgraded the database from schema 2 to schema {SCHEMA_VERSION}: ")
+    assert "password" not in line.lower() and (os.environ.get("PGPASSWORD") or "\0") not in line
+    out = cli("database", "upgrade", env=env)
+    assert out.stdout.startswith(f"the database is already at schema {SCHEMA_VERSION}: ")
+    assert cli("class", "stats", env=env).stdout.startswith("5 labelled drawings")
+
+
+def test_database_upgrade_of_a_newer_database_is_refused_in_one_line(tmp_path):
+    from mnist_core.storage.database import SCHEMA_VERSION
+
+    env = {**os.environ, "DIGITLAB_DATA_DIR": str(tmp_path), "DIGITLAB_DATABASE_URL": ""}
+    assert cli("database", "upgrade", env=env).stdout.startswith(
+        f"created the database at schema {SCHEMA_VERSION}: sqlite:///{tmp_path}/digitlab.db"
+    )
+    with sqlite3.connect(tmp_path / "digitlab.db") as conn:
+        conn.execute("UPDATE digitlab_settings SET value = '99' WHERE key = 'schema_version'")
+    out = cli("database", "upgrade", env=env)
+    assert out.returncode == 1 and out.stdout == ""
+    assert out.stderr == (
+        "error: The class's drawings cannot be kept right now: the database was made by a newer "
+        f"Digit Lab (schema 99, this one knows {SCHEMA_VERSION}).\n"
+    )

@@ -27,7 +27,8 @@ from mnist_core.roles import (
 from mnist_core.runs.registry import MAX_WAITING
 from mnist_core.runs.states import CANCELLED, QUEUED, RUNNING, STOPPED
 from mnist_core.storage.database import open_database
-from mnist_core.storage.drawings import ClassDrawings, TooFast
+from mnist_core.storage.drawings import ClassDrawings
+from mnist_core.storage.pace import TooFast
 from tests import fake_training as fake
 
 TEACHER = Visitor("teacher-session", teacher=True)
@@ -198,21 +199,20 @@ def test_the_teacher_removes_all_of_one_students_drawings(tmp_path, small_mnist)
     assert store.remove_session(floods[0], TEACHER) == 0  # already gone
 
 
-def test_a_session_labels_at_most_one_drawing_a_second(tmp_path, small_mnist, monkeypatch):
-    from mnist_core.storage import drawings as drawings_module
+def test_a_student_labels_at_most_one_drawing_a_second(tmp_path, small_mnist):
+    from tests.test_pace import Clock
     from tests.test_storage import kept, readings_of
 
-    clock = [100.0]
-    monkeypatch.setattr(drawings_module.time, "monotonic", lambda: clock[0])
-    store = ClassDrawings(open_database(f"sqlite:///{tmp_path / 'd.db'}"))
+    clock = Clock()
+    store = ClassDrawings(open_database(f"sqlite:///{tmp_path / 'd.db'}"), clock=clock)
     first, second = readings_of(small_mnist, 2)
     store.add(kept(*first, session="fast"))
-    clock[0] += 0.5
+    clock.seconds += 0.5
     with pytest.raises(TooFast, match="One label a second"):
         store.add(kept(*second, session="fast"))
-    store.add(kept(*second, session="someone else"))  # other sessions are not held up
+    store.add(kept(*second, session="someone else"))  # other students are not held up
     store.add(kept(*first, session="fast"))  # the same drawing again is no new label
-    clock[0] += 0.5
+    clock.seconds += 0.5
     store.add(kept(*second, session="fast"))
     assert store.count() == 3
 

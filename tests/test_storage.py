@@ -28,7 +28,7 @@ from mnist_core.storage.database import (
 )
 from mnist_core.storage.drawings import ClassDrawings, NewDrawing
 from mnist_core.storage.export import ExportError, export, npz_bytes, zip_bytes
-from tests.conftest import canvas_drawing
+from tests.conftest import canvas_drawing, empty_database
 
 
 @pytest.fixture
@@ -150,10 +150,13 @@ def test_exports_in_mnists_layout_and_as_png_folders(store, readings, tmp_path):
 
 def test_the_schema_has_a_version_and_a_newer_one_is_refused(url):
     engine = open_database(url)
+    version_row = database.settings.c.key == "schema_version"
     with engine.begin() as conn:
-        version = conn.execute(sa.select(database.settings.c.value)).scalar()
+        version = conn.execute(sa.select(database.settings.c.value).where(version_row)).scalar()
         assert version == str(SCHEMA_VERSION)
-        conn.execute(sa.update(database.settings).values(value=str(SCHEMA_VERSION + 1)))
+        conn.execute(
+            sa.update(database.settings).where(version_row).values(value=str(SCHEMA_VERSION + 1))
+        )
     with pytest.raises(StorageError, match="newer Digit Lab"):
         open_database(url)
 
@@ -175,14 +178,16 @@ def test_a_fresh_database_opened_by_many_at_once_is_set_up_once(url):
     start = threading.Barrier(6)
     with concurrent.futures.ThreadPoolExecutor(6) as threads:
         in_threads = list(threads.map(_open_once, [url] * 6, [start] * 6))
-    database.metadata.drop_all(sa.create_engine(url))
+    empty_database(url)
     spawn = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(4, mp_context=spawn) as processes:
         in_processes = list(processes.map(_open_once, [url] * 4))
     assert in_threads + in_processes == [""] * 10
     engine = open_database(url)
     with engine.connect() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(database.settings)).scalar() == 1
+        keys = conn.execute(sa.select(database.settings.c.key)).scalars().all()
+        versions = conn.execute(sa.text("SELECT version_num FROM alembic_version")).all()
+    assert sorted(keys) == ["address_key", "schema_version"] and versions == [("0004",)]
 
 
 def test_sqlite_runs_in_wal_mode_and_checks_its_integrity(tmp_path):
@@ -235,47 +240,3 @@ def test_runs_are_kept_and_rewritten_as_they_go(url):
     kept, _ = records.all()
     assert kept.id == run_id and kept.state == "finished" and kept.result == {"x": 1}
     assert kept.config == {"epochs": 3}
-
-
-def test_a_version_2_database_keeps_its_runs_and_numbers_new_ones_after_them(url):
-    from mnist_core.storage.runs import RunRecord, RunRecords
-
-    engine = open_database(url)
-    with engine.begin() as conn:  # the runs table as version 2 made it, with one run kept
-        database.runs.drop(conn)
-        conn.execute(sa.update(database.settings).values(value="2"))
-        conn.execute(
-            sa.text(
-                "CREATE TABLE runs (id INTEGER NOT NULL PRIMARY KEY, name VARCHAR(200) NOT NULL, "
-                "preset VARCHAR(64), config JSON NOT NULL, owner VARCHAR(64) NOT NULL, "
-                "by_teacher BOOLEAN NOT NULL, state VARCHAR(16) NOT NULL, message TEXT NOT NULL, "
-                "created VARCHAR(32) NOT NULL, updated TIMESTAMP WITH TIME ZONE NOT NULL, "
-                "history JSON NOT NULL, result JSON, checkpoint VARCHAR(500), "
-                "checkpoint_step INTEGER NOT NULL)"
-            )
-        )
-        conn.execute(
-            sa.text(
-                "INSERT INTO runs VALUES (41, 'old run', NULL, '{}', 's', false, 'finished', 'ok', "
-                "'2026-11-23', CURRENT_TIMESTAMP, '{}', NULL, NULL, 0)"
-            )
-        )
-    records = RunRecords(open_database(url))
-    [old] = records.all()
-    assert (old.id, old.name, old.state, old.server) == (41, "old run", "finished", None)
-    new = RunRecord(0, "new", None, {}, "s", False, "queued", "", "2026-12-01", server="b")
-    assert records.create(new) == 42
-    with engine.connect() as conn:
-        assert conn.execute(sa.select(database.settings.c.value)).scalar() == str(SCHEMA_VERSION)
-
-
-def test_a_version_1_database_is_upgraded_at_start(tmp_path):
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    engine = open_database(url)
-    with engine.begin() as conn:  # as the first Digit Lab with a database left it
-        database.runs.drop(conn)
-        conn.execute(sa.update(database.settings).values(value="1"))
-    engine = open_database(url)
-    assert sa.inspect(engine).has_table("runs")
-    with engine.connect() as conn:
-        assert conn.execute(sa.select(database.settings.c.value)).scalar() == str(SCHEMA_VERSION)

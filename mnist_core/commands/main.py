@@ -18,6 +18,7 @@ import numpy as np
 
 from mnist_core.commands.average import add_average_command, run_average
 from mnist_core.commands.classroom import add_class_commands, run_class
+from mnist_core.commands.database import add_database_commands, run_database
 from mnist_core.config import (
     ENGINE_NAMES,
     INITS,
@@ -121,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_average_command(commands)
     add_class_commands(commands)
+    add_database_commands(commands)
     return parser
 
 
@@ -133,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
             "evaluate": _evaluate,
             "predict": _predict,
             "class": run_class,
+            "database": run_database,
             "export": _export,
             "import": _import,
             "average": run_average,

@@ -3,34 +3,41 @@
 SQLAlchemy Core, no Streamlit and no TensorFlow. SQLite runs in WAL mode with a busy timeout,
 so thirty students labelling at once queue for a moment instead of failing; PostgreSQL
 (`DIGITLAB_DATABASE_URL`) serves a school that runs several app servers behind one address.
-Every failure comes out as a `StorageError` whose message a page can show as it is.
+Every failure comes out as a `StorageError` whose message a page can show as it is. The
+tables below are the schema of today; migrations/ makes and upgrades it, at every server's
+start, one server at a time.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
+from mnist_core.i18n import msg
 from mnist_core.storage.locations import database_url
+from mnist_core.storage.migrations import SCHEMA_VERSION, NewerSchema, recorded_version, upgrade
 
-SCHEMA_VERSION = 3  # 1: the class's drawings; 2: training runs; 3: runs of several servers
 BUSY_TIMEOUT_SECONDS = 10  # how long a writer waits for another before giving up
 UNAVAILABLE = "The class's drawings cannot be kept right now"
 SETUP_TRIES = 5  # opening a fresh database while another process creates it: look again
-SETUP_LOCK_KEY = 0x0D161F1AB  # PostgreSQL advisory lock: one schema setup at a time
+# PostgreSQL advisory lock: one schema setup at a time (the key Digit Lab has always taken,
+# so that an older server starting beside a newer one waits as well).
+SETUP_LOCK_KEY = 0x0D161F1AB
 _setup_lock = threading.Lock()  # the class store and the run records open it at once
 
 metadata = sa.MetaData()
 
-# The schema version this database was made or last upgraded to ("schema_version"), and the
-# class's settings every app server shares ("teacher_only": "1" or "0").
+# The schema version this database was made or last upgraded to ("schema_version", kept in
+# step with Alembic's alembic_version by migrations/), the key of the addresses' hashes
+# ("address_key", storage/pace.py), and the class's settings every app server shares.
 settings = sa.Table(
     "digitlab_settings",
     metadata,
@@ -45,14 +52,20 @@ drawings = sa.Table(
     # The same drawing labelled twice by one browser session is kept once.
     sa.Column("token", sa.String(64), nullable=False, unique=True),
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("session_id", sa.String(64), nullable=False),  # anonymous, per browser session
+    # The student's anonymous id (their browser's; labels before schema 4: a browser session's).
+    sa.Column("session_id", sa.String(64), nullable=False),
     sa.Column("label", sa.SmallInteger, nullable=False),  # the truth, as the student said it
     sa.Column("predicted", sa.SmallInteger),  # what the model read when it was labelled
     sa.Column("confidence", sa.Float),  # how sure it was of that
     sa.Column("model", sa.String(200), nullable=False),  # which model read it
     sa.Column("pixels", sa.LargeBinary, nullable=False),  # the 28x28 uint8 image it received
     sa.Column("original", sa.LargeBinary, nullable=False),  # a small PNG of the drawing
+    # Where it came from: a keyed hash of the network address (storage/pace.py), or none.
+    sa.Column("address", sa.String(64)),
     sa.CheckConstraint("label >= 0 AND label <= 9", name="label_is_a_digit"),
+    # The labelling limits count a student's and an address's latest labels (storage/pace.py).
+    sa.Index("drawings_by_address", "address", "created"),
+    sa.Index("drawings_by_student", "session_id", "created"),
 )
 
 runs = sa.Table(
@@ -81,31 +94,6 @@ runs = sa.Table(
 )
 
 
-def _add_runs(conn: Connection) -> None:
-    runs.create(conn, checkfirst=True)
-
-
-def _runs_of_several_servers(conn: Connection) -> None:
-    """Version 3: the database numbers the runs (PostgreSQL needs a sequence for that; in
-    SQLite an integer primary key already is one) and keeps which server trains each, and
-    stop requests. Existing runs keep their numbers; new ones follow the highest."""
-    present = {column["name"] for column in sa.inspect(conn).get_columns("runs")}
-    for column in (runs.c.server, runs.c.stop_requested):
-        if column.name not in present:  # a version 1 database got them with the table
-            spec = sa.schema.CreateColumn(column).compile(dialect=conn.dialect)
-            conn.execute(sa.text(f"ALTER TABLE runs ADD COLUMN {spec}"))
-    if conn.dialect.name == "postgresql":
-        conn.execute(sa.text("CREATE SEQUENCE IF NOT EXISTS runs_id_seq OWNED BY runs.id"))
-        conn.execute(
-            sa.text("SELECT setval('runs_id_seq', COALESCE(MAX(id), 0) + 1, false) FROM runs")
-        )
-        conn.execute(sa.text("ALTER TABLE runs ALTER COLUMN id SET DEFAULT nextval('runs_id_seq')"))
-
-
-# Upgrades from version N to N + 1, run in order inside the start-up transaction.
-UPGRADES: dict[int, Callable[[Connection], None]] = {1: _add_runs, 2: _runs_of_several_servers}
-
-
 class StorageError(RuntimeError):
     """The database cannot do what was asked; the message is one plain sentence."""
 
@@ -128,6 +116,34 @@ def _reason(exc: Exception) -> str:
 
 def open_database(url: str | None = None, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Engine:
     """Connect, then create the schema or upgrade it to this version, in one transaction."""
+    engine = _connect(url, busy_timeout)
+    with guarded("opening the database"):
+        _create_or_upgrade(engine)
+    return engine
+
+
+def upgrade_database(url: str | None = None) -> tuple[int | None, int]:
+    """Upgrade the database by hand (`python -m mnist_core database upgrade`), as a server
+    would at its start; returns the version it had (None: there was none) and has now."""
+    engine = _connect(url, BUSY_TIMEOUT_SECONDS)
+    try:
+        with guarded("upgrading the database"):
+            return _create_or_upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+def database_version(url: str | None = None) -> int | None:
+    """The database's schema version, as it is (None: no Digit Lab database there yet)."""
+    engine = _connect(url, BUSY_TIMEOUT_SECONDS)
+    try:
+        with guarded("reading the database's version"), engine.connect() as conn:
+            return recorded_version(conn)
+    finally:
+        engine.dispose()
+
+
+def _connect(url: str | None, busy_timeout: float) -> Engine:
     url = url or database_url()
     with guarded("opening the database"):
         try:
@@ -135,11 +151,8 @@ def open_database(url: str | None = None, busy_timeout: float = BUSY_TIMEOUT_SEC
         except ArgumentError:
             raise StorageError(f"{UNAVAILABLE}: the database address is not a valid URL.") from None
         if parsed.get_backend_name() == "sqlite":
-            engine = _sqlite_engine(parsed, busy_timeout)
-        else:
-            engine = sa.create_engine(parsed, pool_pre_ping=True)
-        _create_or_upgrade(engine)
-    return engine
+            return _sqlite_engine(parsed, busy_timeout)
+        return sa.create_engine(parsed, pool_pre_ping=True)
 
 
 def _sqlite_engine(url: sa.URL, busy_timeout: float) -> Engine:
@@ -160,43 +173,49 @@ def _sqlite_engine(url: sa.URL, busy_timeout: float) -> Engine:
     return engine
 
 
-def _create_or_upgrade(engine: Engine) -> None:
+def _create_or_upgrade(engine: Engine) -> tuple[int | None, int]:
     """Sessions, the run registry and other app servers may all open a fresh database at
-    the same moment: one sets it up at a time, and one that lost a race looks again."""
-    for attempt in range(SETUP_TRIES):
+    the same moment: one sets it up at a time, and one that lost a race looks again.
+    Returns the schema version it had (None: it was empty) and has now."""
+    tries = 0
+    while True:
         try:
             with _setup_lock, engine.begin() as conn:
-                if conn.dialect.name == "postgresql":
-                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(SETUP_LOCK_KEY)))
-                _set_up(conn)
-            return
+                lock_for_writing(conn, SETUP_LOCK_KEY)
+                return upgrade(conn)
+        except NewerSchema as newer:
+            raise StorageError(
+                msg(
+                    "The class's drawings cannot be kept right now: the database was made by "
+                    "a newer Digit Lab (schema {version}, this one knows {known}).",
+                    version=newer.version,
+                    known=SCHEMA_VERSION,
+                )
+            ) from None
         except DBAPIError:
-            if attempt == SETUP_TRIES - 1:
+            tries += 1
+            if tries == SETUP_TRIES:
                 raise
-            time.sleep(0.1 * (attempt + 1))
+            time.sleep(0.1 * tries)
 
 
-def _set_up(conn: Connection) -> None:
-    metadata.create_all(conn)
-    row = conn.execute(
-        sa.select(settings.c.value).where(settings.c.key == "schema_version")
-    ).first()
-    if row is None:
-        conn.execute(sa.insert(settings).values(key="schema_version", value=str(SCHEMA_VERSION)))
-        return
-    version = int(row.value)
-    if version > SCHEMA_VERSION:
-        raise StorageError(
-            f"{UNAVAILABLE}: the database was made by a newer Digit Lab "
-            f"(schema {version}, this one knows {SCHEMA_VERSION})."
-        )
-    for step in range(version, SCHEMA_VERSION):
-        UPGRADES[step](conn)
-    conn.execute(
-        sa.update(settings)
-        .where(settings.c.key == "schema_version")
-        .values(value=str(SCHEMA_VERSION))
-    )
+def lock_for_writing(conn: Connection, *keys: int) -> None:
+    """Hold back, until this transaction ends, every other writer that asks for one of these
+    keys, so that what it reads stays true until it writes (a count, a version). Call it
+    first in the transaction. SQLite takes its one write lock now (its driver would begin
+    only at the first write, after the reads); PostgreSQL takes an advisory lock per key,
+    in one order, so two writers never wait for each other."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "postgresql":
+        for key in sorted(set(keys)):
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+
+
+def lock_key(kind: str, name: str) -> int:
+    """An advisory lock's key for one thing (a student, an address): 64 bits of its hash."""
+    digest = hashlib.sha256(f"digitlab {kind} {name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def integrity_ok(engine: Engine) -> bool:

@@ -3,36 +3,32 @@
 from __future__ import annotations
 
 import hashlib
-import threading
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from mnist_core.i18n import msg
 from mnist_core.roles import Visitor, require_teacher
 from mnist_core.serving.preprocess import ink_image
 from mnist_core.serving.reading import Reading
 
-from .database import StorageError, drawings, guarded
+from .database import drawings, guarded, lock_for_writing, lock_key, settings
 from .images import thumbnail
+from .pace import ADDRESS_KEY, LABEL_INTERVAL, check_pace, pseudonym
 
 MAX_MODEL_NAME = 200
-MAX_SESSION_ID = 64
+MAX_STUDENT_ID = 64
 MAX_ORIGINAL_BYTES = 64 * 1024  # a small PNG copy of the drawing, not the full canvas
-LABEL_INTERVAL = 1.0  # seconds: a session keeps at most one drawing this often
-
-
-class TooFast(StorageError):
-    """A session labels faster than a student can draw; the message is one sentence."""
 
 
 @dataclass(frozen=True)
 class NewDrawing:
-    """What one tap of "Right" or "No, it's a" keeps: no names, only an anonymous session id."""
+    """What one tap of "Right" or "No, it's a" keeps: no names, only the student's anonymous
+    id (their browser's student cookie; until there is one, the browser session's id)."""
 
     pixels: np.ndarray  # the 28x28 uint8 image the network received
     original: bytes  # a small PNG of the drawing as drawn
@@ -40,7 +36,7 @@ class NewDrawing:
     predicted: int | None  # what the model read
     confidence: float | None  # how sure the model was
     model: str  # which model read it
-    session_id: str
+    student: str
 
     def check(self) -> NewDrawing:
         """Refuse anything a page could not have produced, before it reaches the database."""
@@ -54,13 +50,13 @@ class NewDrawing:
             raise ValueError("the confidence must be between 0 and 1")
         if not self.original.startswith(b"\x89PNG") or len(self.original) > MAX_ORIGINAL_BYTES:
             raise ValueError("the copy of the drawing must be a small PNG")
-        if not self.session_id or len(self.session_id) > MAX_SESSION_ID:
-            raise ValueError("the session id must be 1 to 64 characters")
+        if not self.student or len(self.student) > MAX_STUDENT_ID:
+            raise ValueError("the student id must be 1 to 64 characters")
         return self
 
     @classmethod
     def from_reading(
-        cls, reading: Reading, canvas: np.ndarray, label: int, model: str, session_id: str
+        cls, reading: Reading, canvas: np.ndarray, label: int, model: str, student: str
     ) -> NewDrawing:
         """What a page keeps of a drawing it has just read, once the student gives its label."""
         if reading.pixels is None:
@@ -72,13 +68,13 @@ class NewDrawing:
             predicted=reading.digit,
             confidence=reading.confidence,
             model=model,
-            session_id=session_id,
+            student=student,
         ).check()
 
     @property
     def token(self) -> str:
-        """The same drawing from the same session always gives the same token."""
-        digest = hashlib.sha256(self.session_id.encode())
+        """The same drawing from the same student always gives the same token."""
+        digest = hashlib.sha256(self.student.encode())
         digest.update(self.pixels.tobytes())
         digest.update(self.original)
         return digest.hexdigest()
@@ -111,63 +107,79 @@ class Collection:
 class ClassDrawings:
     """The class's drawings in the app's database; every write is one transaction."""
 
-    def __init__(self, engine: Engine, label_interval: float = LABEL_INTERVAL) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        label_interval: float = LABEL_INTERVAL,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        """`clock` says when a drawing is kept (timezone-aware); tests pass their own."""
         self.engine = engine
         self.label_interval = label_interval
-        self._rate_lock = threading.Lock()
-        self._last_kept: dict[str, float] = {}  # session id -> when it last kept one
+        self.clock = clock
+        self._address_key: str | None = None  # the database's, read at the first address
 
-    def add(self, drawing: NewDrawing) -> int:
+    def add(
+        self, drawing: NewDrawing, address: str | None = None, visitor: Visitor | None = None
+    ) -> int:
         """Keep a labelled drawing; the same one sent twice is kept once. Returns its id.
 
-        Raises TooFast when the session kept another within `label_interval`: no student draws
-        that fast, a script flooding the class's wall does."""
+        `address` is the visitor's network address (None or "" where the server does not
+        know it: then only the student is limited). Raises TooFast when the student kept
+        another within `label_interval`, or the address as many as storage/pace.py allows:
+        no student draws that fast, a script flooding the class's wall does. The teacher
+        (`visitor.teacher`) is held to neither, and their address is not kept; no visitor
+        (None) is a student here."""
         drawing.check()
         token = drawing.token
+        exempt = visitor is not None and visitor.teacher
+        address = None if exempt else address or None
         with guarded("keeping the drawing"), self.engine.begin() as conn:
+            keys = [lock_key("student", drawing.student)]
+            if address is not None:
+                keys.append(lock_key("address", address))
+            lock_for_writing(conn, *keys)
+            now = self.clock()  # after the wait: no label kept meanwhile is later than this
             existing = conn.execute(
                 sa.select(drawings.c.id).where(drawings.c.token == token)
             ).scalar()
             if existing is not None:
                 return int(existing)
-            self._pace(drawing.session_id, time.monotonic())
+            source = None if address is None else pseudonym(self._key(conn), address)
+            if not exempt:
+                check_pace(conn, now, drawing.student, source, self.label_interval)
             return int(
                 conn.execute(
                     sa.insert(drawings)
                     .values(
                         token=token,
-                        created=datetime.now(UTC),
-                        session_id=drawing.session_id,
+                        created=now,
+                        session_id=drawing.student,
                         label=drawing.label,
                         predicted=drawing.predicted,
                         confidence=drawing.confidence,
                         model=drawing.model[:MAX_MODEL_NAME],
                         pixels=drawing.pixels.tobytes(),
                         original=drawing.original,
+                        address=source,
                     )
                     .returning(drawings.c.id)
                 ).scalar_one()
             )
 
-    def _pace(self, session_id: str, now: float) -> None:
-        """One kept drawing per session per `label_interval` seconds, counted in this server
-        (a browser session talks to one server only)."""
-        with self._rate_lock:
-            last = self._last_kept.get(session_id)
-            if last is not None and now - last < self.label_interval:
-                raise TooFast("One label a second: wait a moment, then label it again.")
-            if len(self._last_kept) > 10_000:  # forget sessions that are not labelling now
-                self._last_kept = {
-                    s: t for s, t in self._last_kept.items() if now - t < self.label_interval
-                }
-            self._last_kept[session_id] = now
+    def _key(self, conn: Connection) -> str:
+        """The database's key for hashing addresses, made with schema 4 and never changed."""
+        if self._address_key is None:
+            query = sa.select(settings.c.value).where(settings.c.key == ADDRESS_KEY)
+            self._address_key = conn.execute(query).scalar_one()
+        return self._address_key
 
-    def take_back(self, drawing_id: int, session_id: str) -> bool:
-        """Remove a drawing, but only for the browser session that kept it."""
+    def take_back(self, drawing_id: int, student: str) -> bool:
+        """Remove a drawing, but only for the student who kept it."""
         with guarded("taking the drawing back"), self.engine.begin() as conn:
             result = conn.execute(
                 sa.delete(drawings).where(
-                    drawings.c.id == drawing_id, drawings.c.session_id == session_id
+                    drawings.c.id == drawing_id, drawings.c.session_id == student
                 )
             )
             return result.rowcount == 1
@@ -181,17 +193,17 @@ class ClassDrawings:
             )
 
     def remove_session(self, drawing_id: int, visitor: Visitor | None) -> int:
-        """The teacher removes every drawing of the browser session that kept this one (a
-        student who floods the wall); returns how many."""
+        """The teacher removes every drawing of the student who kept this one (one who floods
+        the wall); returns how many."""
         require_teacher(visitor, msg("remove a student's drawings"))
         with guarded("removing the drawings"), self.engine.begin() as conn:
-            session = conn.execute(
+            student = conn.execute(
                 sa.select(drawings.c.session_id).where(drawings.c.id == drawing_id)
             ).scalar()
-            if session is None:
+            if student is None:
                 return 0
             return conn.execute(
-                sa.delete(drawings).where(drawings.c.session_id == session)
+                sa.delete(drawings).where(drawings.c.session_id == student)
             ).rowcount
 
     def export(self, visitor: Visitor | None) -> tuple[Collection, list[tuple[int, int, bytes]]]:
