@@ -3,25 +3,32 @@
 Run with `streamlit run app.py`. This file only sets up the pages; each lives in pages/.
 
 `streamlit run` finds `app` below and serves it: its lifespan runs once when the server
-starts, and prints the teacher code and the students' address in the terminal. Each
-browser visit then runs this file as the app's script (as `__main__`).
+starts, and prints the teacher code and the students' address in the terminal; its routes
+take the teacher code's form and set the teacher's pass, its middleware gives each browser a
+student id (mnist_core.cookie_routes). Each browser visit then runs this file as the app's
+script (as `__main__`).
 """
 
 import contextlib
 
 import streamlit as st
+from starlette.middleware import Middleware
 
 from mnist_core.serving.blas import one_blas_thread
 
 one_blas_thread()  # before the pages load NumPy: see blas.py
 
+from mnist_core.cookie_routes import StudentIdMiddleware, cookie_routes  # noqa: E402
+from mnist_core.storage.locations import data_dir  # noqa: E402
 from pages import (  # noqa: E402
     APP_RAN,
     announce,
+    code_guard,
     language,
     language_menu,
     navigation,
     page_language,
+    teacher_code,
     teacher_panel,
 )
 
@@ -41,4 +48,11 @@ if __name__ == "__main__":
         page_language(language().tag)
     navigation().run()
 else:
-    app = st.App("app.py", lifespan=_starting)
+    app = st.App(
+        "app.py",
+        lifespan=_starting,
+        routes=cookie_routes(
+            teacher_code, code_guard(), data_dir, st.get_option("server.baseUrlPath") or ""
+        ),
+        middleware=[Middleware(StudentIdMiddleware)],
+    )

@@ -101,10 +101,11 @@ class Widget:
 class Tab:
     """One browser tab's worth of protocol on one page of the app."""
 
-    def __init__(self, url: str, page: str = "", query: str = "") -> None:
+    def __init__(self, url: str, page: str = "", query: str = "", cookie: str = "") -> None:
         base = url.rstrip("/")
         self.page_name = page
         self.query = query  # the address's query string, as in /train?run=3
+        self.cookie = cookie  # the Cookie header a browser sends, as in digitlab_teacher=...
         self.page_url = f"{base}/{page}"
         self.stream = base.replace("http://", "ws://", 1) + "/_stcore/stream"
         self.ws = None
@@ -115,7 +116,11 @@ class Tab:
 
     async def __aenter__(self) -> Tab:
         self.ws = await websockets.connect(
-            self.stream, subprotocols=["streamlit"], max_size=2**24, open_timeout=30
+            self.stream,
+            subprotocols=["streamlit"],
+            max_size=2**24,
+            open_timeout=30,
+            additional_headers={"Cookie": self.cookie} if self.cookie else None,
         )
         answer = await self.rerun()
         if answer.exceptions:

@@ -11,9 +11,11 @@ import functools
 import hmac
 import math
 import os
+import re
 import secrets
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,23 +57,28 @@ def new_code() -> str:
 
 
 def stored_code(folder: Path) -> str:
-    """The generated teacher code kept in `folder`, made on first use.
+    """The generated teacher code kept in `folder`, made on first use (see kept_in_file)."""
+    return kept_in_file(folder / CODE_FILE, new_code)
+
+
+def kept_in_file(path: Path, make: Callable[[], str]) -> str:
+    """The value kept in `path` (its first line), made by `make` on first use.
 
     Kept in a file readable by the server's user only (0600), written whole to a temporary
-    file and linked into place: a crash never leaves half a code, and when several servers
+    file and linked into place: a crash never leaves half a value, and when several servers
     share the folder the first link wins and every server reads that one.
     """
-    path = folder / CODE_FILE
     try:
         kept = path.read_text().strip()
     except FileNotFoundError:
         kept = None
     if kept:
         return kept
-    folder.mkdir(parents=True, exist_ok=True)
-    # An emptied file is replaced: a blank code would let no one be the teacher.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # An emptied file is replaced: a blank code would let no one be the teacher, a blank
+    # secret would sign for anyone.
     with contextlib.suppress(FileExistsError):  # another server made it first: theirs it is
-        write_atomically(path, f"{new_code()}\n".encode(), overwrite=kept == "")  # 0600
+        write_atomically(path, f"{make()}\n".encode(), overwrite=kept == "")  # 0600
     return path.read_text().strip()
 
 
@@ -131,6 +138,49 @@ class _Streak:
         return now - self.last_wrong > WINDOW_SECONDS and now >= self.locked_until
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why a try at the teacher code made no teacher: a wrong code, a wait earned, or both.
+
+    Small enough to travel as a flag in the address the browser is sent back to after the
+    code's form (`?teacher=wrong-5`), so the page it lands on says the sentence; it never
+    carries what was typed. `wait` is whole seconds, 0 for none.
+    """
+
+    wrong: bool
+    wait: int = 0
+
+    def sentence(self) -> Message:
+        """What the visitor reads, in their language once rendered."""
+        if not self.wrong:
+            return msg(
+                "Too many wrong codes: wait {seconds} s before trying again.",
+                seconds=Number(self.wait),
+            )
+        if not self.wait:
+            return msg("That is not the teacher code.")
+        return msg(
+            "That is not the teacher code. Too many tries: wait {seconds} s.",
+            seconds=Number(self.wait),
+        )
+
+    def flag(self) -> str:
+        """`wrong`, `wrong-10` or `wait-37`."""
+        kind = "wrong" if self.wrong else "wait"
+        return f"{kind}-{self.wait}" if self.wait else kind
+
+    @classmethod
+    def from_flag(cls, flag: str | None) -> Refusal | None:
+        """The refusal a flag names; None for anything else (an address typed by hand)."""
+        found = re.fullmatch(r"(wrong|wait)(?:-(\d{1,2}))?", flag or "")
+        if found is None:
+            return None
+        wait = min(int(found[2] or 0), math.ceil(WAIT_SECONDS))
+        if found[1] == "wait" and not wait:
+            return None
+        return cls(wrong=found[1] == "wrong", wait=wait)
+
+
 class CodeGuard:
     """Every session's tries at the teacher code, counted per address and for the server.
 
@@ -148,18 +198,15 @@ class CodeGuard:
         self._server = _Streak(MAX_WRONG_CODES_SERVER)
         self._sources: dict[str, _Streak] = {}
 
-    def try_code(self, entered: str, code: str, now: float, source: str = "") -> Message | None:
-        """None when `entered` is the code; else the sentence to show. Constant-time compare;
-        a wrong try is logged with its address, without what was entered. `source` is the
-        visitor's address ("" where the server does not know it)."""
+    def try_code(self, entered: str, code: str, now: float, source: str = "") -> Refusal | None:
+        """None when `entered` is the code; else why not. Constant-time compare; a wrong try
+        is logged with its address, without what was entered. `source` is the visitor's
+        address ("" where the server does not know it)."""
         with self._lock:
             mine = self._sources.setdefault(source, _Streak(MAX_WRONG_CODES))
             wait = max(mine.locked_until, self._server.locked_until) - now
             if wait > 0:
-                return msg(
-                    "Too many wrong codes: wait {seconds} s before trying again.",
-                    seconds=Number(math.ceil(wait)),
-                )
+                return Refusal(wrong=False, wait=math.ceil(wait))
             if code and hmac.compare_digest(entered.strip().encode(), code.encode()):
                 return None
             wait = max(mine.wrong(now), self._server.wrong(now))
@@ -169,12 +216,7 @@ class CodeGuard:
                 file=sys.stderr,
             )
             self._sources = {k: v for k, v in self._sources.items() if not v.over(now)}
-            if not wait:
-                return msg("That is not the teacher code.")
-            return msg(
-                "That is not the teacher code. Too many tries: wait {seconds} s.",
-                seconds=Number(round(wait)),
-            )
+            return Refusal(wrong=True, wait=round(wait))
 
 
 def require_teacher(visitor: Visitor | None, action: Message) -> None:

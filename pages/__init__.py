@@ -12,14 +12,33 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
+from mnist_core.cookie_routes import CODE_SAID, LEAVE_ROUTE, TEACHER_ROUTE, route_path
+from mnist_core.cookies import (
+    STUDENT_COOKIE,
+    TEACHER_COOKIE,
+    TEACHER_SECONDS,
+    cookie_secret,
+    is_teacher_pass,
+    student_id,
+)
+from mnist_core.i18n import Message, msg
 from mnist_core.i18n.languages import BY_TAG, LANGUAGES, Language, choose, find
 from mnist_core.i18n.translator import Translator, translator
 from mnist_core.presentation.join import join_address
 from mnist_core.presentation.model_picker import BUNDLED_KEY, ModelChoice, model_menu
-from mnist_core.roles import CodeGuard, Visitor, code_warning, configured_code, server_code
+from mnist_core.presentation.teacher_form import code_form, leave_form
+from mnist_core.roles import (
+    CodeGuard,
+    Refusal,
+    Visitor,
+    code_warning,
+    configured_code,
+    server_code,
+)
 from mnist_core.runs.registry import TrainingRegistry
 from mnist_core.serving.model_files import ModelFileError, load_model
 from mnist_core.serving.network import MLP
@@ -30,9 +49,9 @@ from mnist_core.storage.locations import data_dir, database_url, models_dir
 
 APP_RAN = "_digit_lab_app_ran"
 SESSION_ID = "_digit_lab_session"
-TEACHER = "_digit_lab_teacher"  # set only after the teacher code was checked on the server
-CODE_ENTRY = "_digit_lab_code_entry"
-CODE_ERROR = "_digit_lab_code_error"
+# Set by tests only (AppTest cannot send cookies): no widget has this key, and Streamlit never
+# reads a browser's widget state into a key no widget of the page registered.
+TEACHER = "_digit_lab_teacher"
 
 
 def navigation():
@@ -127,47 +146,76 @@ def code_guard() -> CodeGuard:
 
 
 def visitor() -> Visitor:
-    """This browser session as the server judges it: the teacher only after the code was
-    checked here."""
-    return Visitor(session_id(), bool(st.session_state.get(TEACHER, False)))
+    """This browser session as the server judges it: the teacher only with a pass the server
+    signed when the code was entered (its cookie), for the code of now; or, in AppTest
+    tests, with the TEACHER flag in the session."""
+    return Visitor(session_id(), bool(st.session_state.get(TEACHER, False)) or _has_pass())
+
+
+def _has_pass() -> bool:
+    value = _cookie(TEACHER_COOKIE)
+    if value is None:  # a student: no files read
+        return False
+    return is_teacher_pass(value, cookie_secret(data_dir()), teacher_code(), time.time())
+
+
+def _cookie(name: str) -> str | None:
+    """A cookie as the browser sent it when this session's websocket opened. Under AppTest
+    the runtime is a stand-in whose cookies are not strings: none."""
+    value = st.context.cookies.get(name)
+    return value if isinstance(value, str) else None
+
+
+def route(name: str) -> str:
+    """The address of one of app.py's own routes (mnist_core.cookie_routes)."""
+    return route_path(st.get_option("server.baseUrlPath") or "", name)
 
 
 def teacher_panel() -> None:
-    """In the sidebar of every page: the teacher code, entered once per browser session."""
+    """In the sidebar of every page: the teacher code, entered once per browser; it lasts
+    12 hours, across reloads and tabs, until *Leave teacher mode* or a new code."""
+    refusal = Refusal.from_flag(st.query_params.get(CODE_SAID))
+    if CODE_SAID in st.query_params:
+        del st.query_params[CODE_SAID]  # said once: a reload does not say it again
+    _ = tr()
     if visitor().teacher:
-        st.markdown(":material/school: **Teacher**")
-        st.button("Leave teacher mode", on_click=st.session_state.pop, args=(TEACHER, None))
-        st.caption("Reloading the page asks for the code again.")
+        st.markdown(":material/school: **" + _("Teacher") + "**")
+        st.html(leave_form(route(LEAVE_ROUTE), page_address(), _("Leave teacher mode")))
+        hours = TEACHER_SECONDS // 3600
+        st.caption(
+            _.plural(
+                "This browser stays the teacher for {hours} hour, or until you leave.",
+                "This browser stays the teacher for {hours} hours, or until you leave.",
+                hours,
+                hours=_.number(hours),
+            )
+        )
         return
-    with st.form("teacher", border=False, enter_to_submit=True):
-        st.text_input("Teacher code", type="password", key=CODE_ENTRY)
-        st.form_submit_button("Enter", on_click=enter_code)
-    error = st.session_state.pop(CODE_ERROR, None)
-    if error:
-        st.error(error)
+    st.html(code_form(route(TEACHER_ROUTE), page_address(), _("Teacher code"), _("Enter")))
+    if refusal is not None:
+        st.error(_.render(refusal.sentence()))
 
 
-def enter_code() -> None:
-    entered = st.session_state.get(CODE_ENTRY, "")
-    st.session_state[CODE_ENTRY] = ""  # the code never stays in the page
-    # Counted per address, so a prankster's guesses do not lock the teacher's machine out.
-    source = st.context.ip_address or ""
-    problem = code_guard().try_code(entered, teacher_code(), time.monotonic(), source)
-    if problem is None:
-        st.session_state[TEACHER] = True
-    else:
-        st.session_state[CODE_ERROR] = problem
+def page_address() -> str:
+    """This page's path and query, where the code's form sends the browser back to."""
+    path = urlsplit(st.context.url or "").path or "/"
+    query = {k: v for k, v in st.query_params.to_dict().items() if k != CODE_SAID}
+    return f"{path}?{urlencode(query)}" if query else path
 
 
 def session_id() -> str:
-    """An anonymous id for this browser session: the class's drawings carry no names."""
-    return st.session_state.setdefault(SESSION_ID, uuid.uuid4().hex)
+    """An anonymous id for this browser: its student id cookie, so a reload or a new tab is
+    the same student (the class's drawings carry no names). Without one (a browser that
+    refuses cookies, AppTest), an id for this browser session alone."""
+    kept = student_id(_cookie(STUDENT_COOKIE))
+    return kept or st.session_state.setdefault(SESSION_ID, uuid.uuid4().hex)
 
 
 def pick_model(label: str, key: str, help: str) -> ModelChoice:
     """The model picker both pages use: the same list, the bundled model first, and a line
     naming any saved file left out of it and why."""
-    menu = model_menu(models_dir(), registry().runs())
+    _ = tr()
+    menu = model_menu(models_dir(), registry().runs(), _)
     choices = {c.key: c for c in menu.choices}
     if st.session_state.get(key) not in choices:
         found = menu.choice_for(st.session_state.get(key))
@@ -176,7 +224,8 @@ def pick_model(label: str, key: str, help: str) -> ModelChoice:
         label, list(choices), format_func=lambda k: choices[k].label, key=key, help=help
     )
     if menu.left_out:
-        st.caption("Left out of the list: " + " ".join(f"{why}." for _, why in menu.left_out))
+        reasons = " ".join(_("{reason}.", reason=_.render(why)) for _name, why in menu.left_out)
+        st.caption(_("Left out of the list: {reasons}", reasons=reasons))
     return choices[picked]
 
 
@@ -199,13 +248,13 @@ def _the_registry() -> TrainingRegistry:
 
 
 @st.cache_resource(max_entries=16)
-def _load(path: str, modified: float) -> MLP | str:
+def _load(path: str, modified: float) -> MLP | Message | str:
     """The network, or why the file cannot be used: a bad file is not read on every stroke."""
     del modified  # part of the cache key: a replaced file is read again
     try:
         return load_model(path).network
-    except ModelFileError as exc:
-        return str(exc)
+    except ModelFileError as exc:  # its Message, translated where it is shown
+        return exc.args[0] if exc.args else str(exc)
 
 
 def network_for(choice: ModelChoice) -> MLP | None:
@@ -224,9 +273,9 @@ def network_for(choice: ModelChoice) -> MLP | None:
     try:
         modified = path.stat().st_mtime
     except OSError:
-        raise ModelFileError(f"{path.name} is no longer there") from None
+        raise ModelFileError(msg("{file} is no longer there", file=path.name)) from None
     loaded = _load(str(path), modified)
-    if isinstance(loaded, str):
+    if not isinstance(loaded, MLP):
         raise ModelFileError(loaded)
     return loaded
 
@@ -276,7 +325,7 @@ def language_menu() -> None:
     current = language()
     tags = [known.tag for known in LANGUAGES]
     picked = st.selectbox(
-        ":material/translate: Language",
+        ":material/translate: " + tr()("Language"),
         tags,
         index=tags.index(current.tag),
         format_func=lambda tag: BY_TAG[tag].name,

@@ -8,6 +8,7 @@ import threading
 
 import pytest
 
+from mnist_core.i18n.translator import english
 from mnist_core.roles import (
     CODE_ALPHABET,
     CODE_FILE,
@@ -16,6 +17,7 @@ from mnist_core.roles import (
     WAIT_SECONDS,
     CodeGuard,
     NotAllowed,
+    Refusal,
     Visitor,
     code_warning,
     may_start,
@@ -62,35 +64,50 @@ def test_a_short_configured_code_gets_a_warning():
     assert code_warning("owl-42-lantern") is None
 
 
+def said(refusal: Refusal | None) -> str | None:
+    """The sentence the page shows, after the refusal went there and back as a flag."""
+    if refusal is None:
+        return None
+    assert Refusal.from_flag(refusal.flag()) == refusal
+    return english().render(refusal.sentence())
+
+
 def test_five_wrong_codes_from_any_sessions_make_every_try_wait(capsys):
     guard = CodeGuard()  # one per server: every session's tries count together
     assert guard.try_code("s3cret", "s3cret", now=0.0) is None
     for n in range(1, MAX_WRONG_CODES):
-        assert guard.try_code("guess", "s3cret", now=float(n)) == "That is not the teacher code."
-    assert "Too many tries: wait 5 s" in guard.try_code("guess", "s3cret", now=10.0)
+        assert said(guard.try_code("guess", "s3cret", now=float(n))) == (
+            "That is not the teacher code."
+        )
+    assert said(guard.try_code("guess", "s3cret", now=10.0)) == (
+        "That is not the teacher code. Too many tries: wait 5 s."
+    )
     # Waiting: even the right code is refused, from any session, until the wait is over.
-    assert "wait" in guard.try_code("s3cret", "s3cret", now=14.0)
+    assert said(guard.try_code("s3cret", "s3cret", now=14.0)) == (
+        "Too many wrong codes: wait 1 s before trying again."
+    )
     assert guard.try_code("s3cret", "s3cret", now=15.0) is None
     # Each further wrong try within the minute doubles the wait, up to a minute.
     waits = []
     now = 15.0
     for _ in range(5):
-        message = guard.try_code("guess", "s3cret", now=now)
-        waits.append(int(message.split("wait ")[1].split(" s")[0]))
+        refusal = guard.try_code("guess", "s3cret", now=now)
+        assert refusal.wrong and said(refusal)
+        waits.append(refusal.wait)
         now += waits[-1]
     assert waits == [10, 20, 40, WAIT_SECONDS, WAIT_SECONDS]
     logged = capsys.readouterr().err
     assert logged.count("a wrong teacher code was entered") == MAX_WRONG_CODES + 5
     assert "guess" not in logged
     # A quiet minute ends the streak.
-    assert guard.try_code("guess", "s3cret", now=now + 61) == "That is not the teacher code."
+    assert guard.try_code("guess", "s3cret", now=now + 61) == Refusal(wrong=True)
 
 
 def test_a_pranksters_guesses_do_not_lock_the_teacher_out_but_a_class_of_guessers_waits():
     guard = CodeGuard()
     for n in range(MAX_WRONG_CODES + 3):  # one student's phone, many sessions
         guard.try_code("guess", "s3cret", now=float(n), source="192.168.1.23")
-    assert "wait" in guard.try_code("s3cret", "s3cret", now=6.0, source="192.168.1.23")
+    assert guard.try_code("s3cret", "s3cret", now=6.0, source="192.168.1.23").wait
     # The teacher's own machine (Streamlit gives no address for it) gets in at once.
     assert guard.try_code("s3cret", "s3cret", now=6.0, source="") is None
     # Guessers spread over many addresses still run into the server's own count.
@@ -98,12 +115,24 @@ def test_a_pranksters_guesses_do_not_lock_the_teacher_out_but_a_class_of_guesser
     for n in range(MAX_WRONG_CODES_SERVER):
         now += 1
         guard.try_code("guess", "s3cret", now=now, source=f"10.0.0.{n}")
-    assert "wait" in guard.try_code("s3cret", "s3cret", now=now, source="")
+    assert guard.try_code("s3cret", "s3cret", now=now, source="").wait
     assert guard.try_code("s3cret", "s3cret", now=now + WAIT_SECONDS, source="") is None
 
 
 def test_no_code_means_no_code_opens():
-    assert CodeGuard().try_code("", "", now=0.0) == "That is not the teacher code."
+    assert CodeGuard().try_code("", "", now=0.0) == Refusal(wrong=True)
+
+
+@pytest.mark.parametrize(
+    "flag", [None, "", "wait", "wait-0", "wrong-100", "wrong-5x", "Wrong", "s3cret", "wrong-5&x"]
+)
+def test_an_address_typed_by_hand_says_no_refusal(flag):
+    """?teacher=... comes back from the browser: only the flags the server makes are read."""
+    assert Refusal.from_flag(flag) is None
+
+
+def test_a_flag_typed_by_hand_never_claims_a_wait_beyond_a_minute():
+    assert Refusal.from_flag("wait-99") == Refusal(wrong=False, wait=int(WAIT_SECONDS))
 
 
 def test_students_start_one_run_at_a_time_and_none_when_the_teacher_says_so():

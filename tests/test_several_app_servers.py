@@ -1,7 +1,8 @@
 """Two real app servers on one database, a SQLite file and a PostgreSQL (under pg_virtualenv),
 driven in Streamlit's protocol as browsers drive them: a label on one is on the other's Class
 page at its next refresh; runs started on both get numbers apart and are listed on both; the
-teacher stops one server's run from the other; the teacher's switch holds on both.
+teacher stops one server's run from the other, with the pass the other gave (the servers
+share the data folder, so its cookie secret); the teacher's switch holds on both.
 
 """
 
@@ -20,6 +21,7 @@ from mnist_core.runs.states import STOPPED
 from mnist_core.storage.database import open_database
 from mnist_core.storage.runs import RunRecords
 from tests.conftest import ARTIFACTS, SMALL_MNIST, run_async
+from tests.test_cookies import teacher_cookie
 
 SWITCH = "Only the teacher starts training"
 CODE = "open sesame"
@@ -71,14 +73,6 @@ async def label_a_drawing(url: str) -> None:
         assert kept(label, 7)
 
 
-async def as_teacher(tab: Tab):
-    """Enter the teacher code in the sidebar, as the teacher does once per browser session;
-    the page as it then shows."""
-    entry = tab.find("text_input", label="Teacher code")
-    entry.state = WidgetState(id=entry.element.text_input.id, string_value=CODE)
-    return await press(tab, "Enter")
-
-
 async def start_run(url: str) -> None:
     """A student starts a long run (a big network, 60 epochs): it trains until stopped."""
     async with Tab(url, "train") as tab:
@@ -94,15 +88,15 @@ async def start_run(url: str) -> None:
         assert answer.exceptions == []
 
 
-async def stop_from(url: str, run_id: int) -> str:
+async def stop_from(url: str, run_id: int, cookie: str) -> str:
     """The teacher opens the run on this server (/train?run=N) and stops it; what the run's
     status says once this server sees it ended."""
 
     async def stop_offered():
-        tab = Tab(url, "train", query=f"run={run_id}")
+        tab = Tab(url, "train", query=f"run={run_id}", cookie=cookie)
         await tab.__aenter__()
         try:
-            shown = (await as_teacher(tab)).texts.get(STATUS, "")
+            shown = (await tab.rerun()).texts.get(STATUS, "")
             # The run the address names, even one made on the other server a moment ago:
             # never this server's own newest run, whose Stop would stop the wrong run.
             assert f"Run {run_id}:" in shown, shown
@@ -130,9 +124,8 @@ async def stop_from(url: str, run_id: int) -> str:
         await tab.__aexit__()
 
 
-async def switch_on(url: str) -> None:
-    async with Tab(url, "train") as tab:
-        await as_teacher(tab)
+async def switch_on(url: str, cookie: str) -> None:
+    async with Tab(url, "train", cookie=cookie) as tab:
         switch = tab.find("checkbox", label=SWITCH)
         switch.state.bool_value = True
         answer = await tab.rerun()
@@ -165,13 +158,15 @@ async def a_lesson_on_two_servers(a: str, b: str, records: RunRecords) -> None:
     first, second = records.all()
     assert first.id != second.id and first.server != second.server
     assert first.owner != second.owner and first.name and second.name
-    # Each server stops the other's run: asked there, acted on here.
-    assert "stopped" in await stop_from(b, first.id)
-    assert "stopped" in await stop_from(a, second.id)
+    # Each server stops the other's run: asked there, acted on here, by a teacher who
+    # entered the code on one of them.
+    cookie = await asyncio.to_thread(teacher_cookie, a, CODE)
+    assert "stopped" in await stop_from(b, first.id, cookie)
+    assert "stopped" in await stop_from(a, second.id, cookie)
     assert [r.state for r in records.all()] == [STOPPED, STOPPED]
 
     assert await students_may_start(b)
-    await switch_on(a)
+    await switch_on(a, cookie)
 
     async def refused():
         return not await students_may_start(b)

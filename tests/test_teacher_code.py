@@ -1,10 +1,11 @@
-"""Always a teacher: the generated code printed when the server starts and accepted in a real
-browser; the server's settings that keep a class quiet. Wrong codes across sessions: see
-test_teacher_browser.py and test_roles.py."""
+"""Always a teacher: the generated code printed when the server starts, accepted in a real
+browser until a new code ends its pass; the server's settings that keep a class quiet.
+Wrong codes across sessions: see test_teacher_browser.py and test_roles.py."""
 
 from __future__ import annotations
 
 import re
+import stat
 import tomllib
 
 from tests.conftest import ARTIFACTS, ROOT, SMALL_MNIST
@@ -79,7 +80,15 @@ def test_with_no_code_set_the_terminal_shows_one_and_a_browser_becomes_the_teach
             tab.get_by_label("Teacher code").fill(code)
             tab.get_by_role("button", name="Enter").click()
             tab.get_by_role("button", name="Leave teacher mode").wait_for()
-            tab.goto(f"{url}/train")
-            tab.get_by_role("button", name="Enter").wait_for()  # a reload asks again
+            tab.goto(f"{url}/train")  # an address typed in: still the teacher
+            tab.get_by_role("button", name="Leave teacher mode").wait_for()
+            secret = tmp_path / "data" / "cookie-secret"
+            assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+            # A new code (the file deleted, made again) ends every teacher's pass at once.
+            (tmp_path / "data" / "teacher-code").unlink()
+            tab.reload()
+            tab.get_by_label("Teacher code").wait_for()
+            assert tab.get_by_role("button", name="Leave teacher mode").count() == 0
+            assert (tmp_path / "data" / "teacher-code").read_text().strip() != code
         finally:
             context.close()

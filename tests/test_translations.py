@@ -107,7 +107,9 @@ def test_numbers_are_written_the_languages_way():
     assert translator("en").percent(0.993, 1) == "99.3%"
     assert translator("de").number(60_000) == "60.000"
     assert translator("en").number(60_000) == "60,000"
-    said = translator("de").render(msg("{share} of {count}", share=Percent(0.5), count=Number(1234)))
+    said = translator("de").render(
+        msg("{share} of {count}", share=Percent(0.5), count=Number(1234))
+    )
     assert "50\xa0%" in said and "1.234" in said
 
 
