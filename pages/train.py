@@ -581,14 +581,25 @@ def remove_model(file_name: str) -> None:
         st.session_state["teacher_error"] = msg("Not removed: {reason}", reason=exc)
 
 
-def start_button() -> None:
-    """Offered only to whoever may start a run now; the registry checks again on submit."""
+def start_refusal(runs: list[RunView]) -> str | None:
+    """Why this visitor may not start a run now, in one sentence; None when they may. The
+    run list asks again as it refreshes (run_list), since what decides it changes on other
+    servers and in other tabs; the registry decides again on the press (roles.may_start)."""
     me = visitor()
-    mine = [r for r in registry().runs() if r.active and r.owner == me.session]
-    if not me.teacher and registry().teacher_only:
-        st.info(_("Only the teacher starts training right now: watch the runs, draw with them."))
-    elif not me.teacher and mine:
-        st.info(_("Your run {run} is waiting or training: one at a time.", run=mine[0].id))
+    if me.teacher:
+        return None
+    if registry().teacher_only:
+        return _("Only the teacher starts training right now: watch the runs, draw with them.")
+    mine = [r for r in runs if r.active and r.owner == me.session]
+    if mine:
+        return _("Your run {run} is waiting or training: one at a time.", run=mine[0].id)
+    return None
+
+
+def start_button(refusal: str | None) -> None:
+    """Offered only to whoever may start a run now, else the sentence that says why not."""
+    if refusal:
+        st.info(refusal)
     else:
         st.button(_("Start training"), type="primary", on_click=start, width="stretch", key="start")
 
@@ -615,15 +626,20 @@ def choose_run() -> None:
         st.query_params["run"] = str(run_id)
 
 
-def run_list(shown: int, busy: bool) -> None:
+def run_list(shown: int, busy: bool, refusal: str | None) -> None:
     """Every run of this server, to switch between; refreshed every few seconds (more often
-    while some run is busy), so other students' runs and their states appear unasked."""
+    while some run is busy), so other students' runs and their states appear unasked. The
+    page drew Start, or the `refusal` in its place, once: when that no longer holds (the
+    student's run ended while the page shows another, the teacher's switch changed on some
+    server), the whole page is drawn again, Start in its one place."""
 
     @st.fragment(run_every=3 if busy else 10)
     def runs_now() -> None:
         if st.session_state.get("run_id", shown) != shown:
             st.rerun()  # a run was picked in the list: show it
         runs = registry().runs()
+        if start_refusal(runs) != refusal:
+            st.rerun()
         labels = {r.id: run_title(r, _) for r in runs}
         if shown in labels:
             st.session_state["run-choice"] = shown
@@ -950,12 +966,13 @@ st.caption(
     )
 )
 all_runs = registry().runs()
+refusal = start_refusal(all_runs)
 settings_col, run_col = st.columns([5, 11], gap="large")
 with settings_col:
     preset_picker(all_runs)
-    start_button()
+    start_button(refusal)
     error = st.session_state.pop("start_error", None)
-    if error:
+    if error and not refusal:  # a refused press: the sentence in Start's place says why
         st.error(_.render(error))
     limit = registry().max_concurrent
     st.caption(
@@ -992,7 +1009,7 @@ with run_col:
         st.markdown("**" + _("Settings") + "**")
         settings_panel(*st.columns(2, gap="large"))
     else:
-        run_list(run_id, busy=any(r.active for r in all_runs))
+        run_list(run_id, busy=any(r.active for r in all_runs), refusal=refusal)
     if run is not None:
         live_view(run.id, polling=run.active)
         if not run.active:

@@ -313,3 +313,25 @@ def test_charts_write_numbers_the_language_s_way():
     assert number_locale(translator("en"))["percent"] == "%"
     assert accuracy_spec(False, german)["config"]["locale"]["number"]["decimal"] == ","
     assert loss_spec(german)["config"]["locale"]["number"]["thousands"] == "."
+
+
+def test_a_press_refused_after_the_page_was_drawn_says_why_in_one_sentence(train_page):
+    """Start was on the page, then the teacher's switch went on (on any server): the press
+    starts nothing, and the page says why once, where Start was."""
+    from mnist_core.roles import Visitor
+    from pages import registry
+
+    at = train_page
+    runs = len(registry().runs())
+    registry().set_teacher_only(True, Visitor("teacher", teacher=True))
+    try:
+        at.button(key="start").click().run()
+        assert not at.exception
+        said = [m.value for m in (*at.info, *at.error) if "teacher" in m.value]
+        assert said == [
+            "Only the teacher starts training right now: watch the runs, draw with them."
+        ]
+        assert "start" not in [b.key for b in at.button]
+        assert len(registry().runs()) == runs
+    finally:
+        registry().set_teacher_only(False, Visitor("teacher", teacher=True))
