@@ -49,8 +49,14 @@ def postgres_url() -> str | None:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request, tmp_path) -> str:
     """A database of its own for the test: a fresh SQLite file, then a clean PostgreSQL."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'data' / 'digitlab.db'}"
+    return fresh_database(request.param, tmp_path)
+
+
+def fresh_database(kind: str, folder: Path) -> str:
+    """A new SQLite file in `folder` ("sqlite"), or the PostgreSQL of pg_virtualenv emptied
+    ("postgresql"; skipped without one, unless DIGITLAB_REQUIRE_POSTGRES is set)."""
+    if kind == "sqlite":
+        return f"sqlite:///{folder / 'data' / 'digitlab.db'}"
     found = postgres_url()
     if found is None:
         if os.environ.get("DIGITLAB_REQUIRE_POSTGRES"):
