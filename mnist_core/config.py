@@ -67,6 +67,15 @@ class TrainConfig:
     class_share: float = 0.1  # the class's drawings, repeated to this share of the MNIST images
     start_from: str = ""  # the model whose weights it starts from; "" = random weights
     teacher: str = ""  # learn the answers of this (averaged) model, not only the labels
+    # With a teacher: both sides' logits are divided by this before the softmax. Above 1, the
+    # teacher's answer shows how much a 7 looks like a 1, not only that it is a 7 (Hinton et
+    # al. 2015); 1 is the plain teacher's answer, as the bundled model learnt it before.
+    temperature: float = 1.0
+    label_weight: float = 0.0  # with a teacher: this share of the loss is the labels' own
+    # Fine-tuning (with start_from): the weight of the start model's own answers on MNIST's
+    # images beside the labels, so the network keeps reading MNIST while it learns the
+    # class (learning without forgetting); 0 learns from the labels alone.
+    remember_weight: float = 0.0
 
     @property
     def layer_sizes(self) -> tuple[int, ...]:
@@ -163,6 +172,14 @@ class TrainConfig:
                     "too: learn from the teacher or from the class's drawings, not both"
                 )
             )
+        if not 0 < self.temperature <= 20:
+            raise ConfigError(f"the temperature must be above 0, at most 20: {self.temperature}")
+        if not 0 <= self.label_weight <= 1:
+            raise ConfigError(f"the labels' weight must be 0 to 1, got {self.label_weight}")
+        if not 0 <= self.remember_weight <= 100:
+            raise ConfigError(f"the weight of remembering must be 0 to 100: {self.remember_weight}")
+        if self.remember_weight and self.engine != "scratch":
+            raise ConfigError("remembering the start model's answers needs the scratch engine")
         if self.report_every < 1:
             raise ConfigError(msg("report_every must be at least 1"))
         if train_size is not None:

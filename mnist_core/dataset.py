@@ -51,6 +51,7 @@ class Split:
     y_val: np.ndarray
     x_class: np.ndarray | None = None  # the class's held-out drawings, scored every epoch
     y_class: np.ndarray | None = None
+    class_count: int = 0  # the last this many training images are the class's drawings
 
 
 @dataclass(frozen=True)

@@ -81,14 +81,14 @@ def test_the_bundled_model_reads_the_held_out_hands():
     drawn, images = prepared("held-out", per_digit=10, seed=1)
     scores = score(load_model(BUNDLED_MODEL).network, drawn, images)
     assert scores.count == 400
-    assert scores.accuracy >= 0.99, scores.mistakes
+    assert scores.accuracy >= 0.995, scores.mistakes
     assert scores.by_style["1 flag"] >= 0.9, scores.mistakes
     assert min(scores.by_style.values()) >= 0.8, scores.by_style
 
 
-def test_the_bundled_model_reads_99_3_percent_of_mnist(full_mnist_path):
-    """Measured 99.30%: one network distilled from the average of three (99.44%; the three
-    alone read 99.29% to 99.40%), at a third of their cost to read, learn and store."""
+def test_the_bundled_model_reads_99_5_percent_of_mnist(full_mnist_path):
+    """Measured 99.50%: one 784-1200-1200-10 network distilled at T = 3 from two CNNs
+    (validation 99.44%); the model before it read 99.30%."""
     data = load_mnist(full_mnist_path)
     result = evaluate(load_model(BUNDLED_MODEL).network, data.x_test, data.y_test)
-    assert result.accuracy >= 0.993
+    assert result.accuracy >= 0.995

@@ -255,13 +255,15 @@ def test_bundled_model_loads_and_documents_itself():
     saved = load_model(BUNDLED_MODEL)
     meta = saved.metadata
     assert meta["preset"] == "recommended"
-    # One network taught by the average of three (distillation), and how those were made.
-    assert meta["command"].startswith("python -m mnist_core train --preset recommended --teacher")
-    assert meta["layers"] == [784, 1024, 1024, 10] and "members" not in meta
+    # One network taught by a convolutional teacher (distillation), and how that was made.
+    assert meta["command"].startswith("python -m mnist_core train --preset recommended")
+    assert "--teacher" in meta["command"] and "--temperature" in meta["command"]
+    assert meta["layers"] == [784, 1200, 1200, 10] and "members" not in meta
+    assert meta["config"]["temperature"] > 1
     teacher = meta["teacher"]
-    assert teacher["command"].startswith("python -m mnist_core average ")
-    assert len(teacher["members"]) == 3 and teacher["test_accuracy"] == 0.9944
-    for member in teacher["members"]:
-        assert member["command"].startswith("python -m mnist_core train --preset recommended")
-        assert member["layers"] == [784, 1024, 1024, 10]
-    assert meta["metrics"]["test_accuracy"] >= 0.993
+    assert teacher["format"] == "digit-lab-cnn-teacher"
+    assert teacher["command"].startswith("python -m mnist_core teacher ")
+    assert teacher["config"]["members"] == len(teacher["member_val_accuracy"]) >= 2
+    assert teacher["val_accuracy"] >= 0.994
+    assert meta["metrics"]["test_accuracy"] >= 0.9945
+    assert BUNDLED_MODEL.stat().st_size < 12 * 2**20

@@ -19,6 +19,7 @@ import numpy as np
 from mnist_core.commands.average import add_average_command, run_average
 from mnist_core.commands.classroom import add_class_commands, run_class
 from mnist_core.commands.database import add_database_commands, run_database
+from mnist_core.commands.teacher import add_teacher_command, run_teacher
 from mnist_core.config import (
     ENGINE_NAMES,
     INITS,
@@ -48,6 +49,7 @@ from mnist_core.storage.database import StorageError, open_database
 from mnist_core.storage.drawings import ClassDrawings
 from mnist_core.storage.export import ExportError
 from mnist_core.training.mnist import load_mnist
+from mnist_core.training.teacher_files import is_teacher_file, read_teacher
 
 LOSS_EVERY = 100  # steps between printed losses, as the reference programs did
 
@@ -92,8 +94,20 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--teacher",
         metavar="MODEL.npz",
-        help="learn this model's answers (an averaged model: its networks' average) on the "
-        "same varied images, not only the labels: one network that reads like several",
+        help="learn this model's answers (an averaged model: its networks' average; or a "
+        "convolutional teacher from the teacher command) on the same varied images, not "
+        "only the labels: one network that reads like several",
+    )
+    train.add_argument(
+        "--temperature", type=float, help="with --teacher: soften both answers (logits / T)"
+    )
+    train.add_argument(
+        "--label-weight", type=float, help="with --teacher: this share of the loss is the labels'"
+    )
+    train.add_argument(
+        "--remember-weight",
+        type=float,
+        help="with --start-from: weight of the start model's own answers on MNIST's images",
     )
     train.add_argument("--out", help=f"save the trained model here ({SUFFIX})")
     train.add_argument("--force", action="store_true", help="replace an existing --out file")
@@ -123,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_average_command(commands)
     add_class_commands(commands)
     add_database_commands(commands)
+    add_teacher_command(commands)
     return parser
 
 
@@ -139,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
             "export": _export,
             "import": _import,
             "average": run_average,
+            "teacher": run_teacher,
         }
         return commands[args.command](args, argv)
     except UsageError as exc:
@@ -173,6 +189,9 @@ def _config_from(args: argparse.Namespace):
         "seed": args.seed,
         "init": args.init,
         "output": args.output,
+        "temperature": args.temperature,
+        "label_weight": args.label_weight,
+        "remember_weight": args.remember_weight,
     }
     if args.loss == "cross_entropy" and args.output is None:
         overrides["output"] = "softmax"  # cross-entropy needs probabilities to compare
@@ -194,10 +213,9 @@ def _train(args: argparse.Namespace, argv: list[str]) -> int:
             output=start.output,
             start_from=Path(args.start_from).stem,
         ).validate()
-    teacher = teachers = None
+    teacher_metadata = teachers = None
     if args.teacher:
-        teacher = load_model(args.teacher)
-        teachers = apart(teacher.network, member_count(teacher.metadata.get("members")))
+        teacher_metadata, teachers = _load_teachers(args.teacher)
         config = config.replace(teacher=Path(args.teacher).stem).validate()
     drawings = None
     if args.class_data is not None:
@@ -246,8 +264,8 @@ def _train(args: argparse.Namespace, argv: list[str]) -> int:
     if out is not None:
         command = "python -m mnist_core " + shlex.join(argv)
         metadata = result.metadata(out.stem, args.preset, command)
-        if teacher is not None:
-            metadata["teacher"] = teacher_record(teacher.metadata)
+        if teacher_metadata is not None:
+            metadata["teacher"] = teacher_record(teacher_metadata)
         save_model(out, result.network, metadata, args.force)
         summary["saved"] = str(out)
         print(f"saved {out}", file=log)
@@ -258,12 +276,29 @@ def _train(args: argparse.Namespace, argv: list[str]) -> int:
     return 0
 
 
+def _load_teachers(path: str) -> tuple[dict, list]:
+    """The teacher file's metadata and the networks whose averaged answer is learnt: a
+    convolutional teacher's members (TensorFlow loads here), or an MLP file's networks
+    (an averaged file's taken apart again)."""
+    if is_teacher_file(path):
+        from mnist_core.training.conv_net import ConvTeacher  # TensorFlow loads only here
+
+        arrays, metadata = read_teacher(path)
+        return metadata, [ConvTeacher(arrays)]
+    teacher = load_model(path)
+    return teacher.metadata, apart(teacher.network, member_count(teacher.metadata.get("members")))
+
+
 def teacher_record(metadata: dict) -> dict:
     """What a distilled model keeps of the model it learnt from: how that was made (its
     command, its networks' commands) and how well it read, not its training curves."""
-    kept = ("name", "command", "preset", "created", "members", "sha256")
+    kept = ("name", "format", "command", "preset", "created", "members", "sha256", "config")
     record = {key: metadata[key] for key in kept if key in metadata}
-    record["test_accuracy"] = (metadata.get("metrics") or {}).get("test_accuracy")
+    if "val_accuracy" in metadata:  # a convolutional teacher is scored on validation only
+        record["val_accuracy"] = metadata["val_accuracy"]
+        record["member_val_accuracy"] = metadata.get("member_val_accuracy")
+    else:
+        record["test_accuracy"] = (metadata.get("metrics") or {}).get("test_accuracy")
     return record
 
 

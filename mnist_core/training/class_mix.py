@@ -30,4 +30,5 @@ def mix_in(split: Split, drawings: ClassSet, seed: int, share: float = 0.1) -> S
         y_val=split.y_val,
         x_class=drawings.x[held],
         y_class=drawings.y[held],
+        class_count=repeats * len(learn),
     )

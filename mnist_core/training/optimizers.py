@@ -64,5 +64,11 @@ OPTIMIZER_CLASSES = {"sgd": SGD, "rmsprop": RMSprop, "adam": Adam}
 def learning_rate_at(config: TrainConfig, step: int, total_steps: int) -> float:
     """The rate at `step`: constant, or cosine decay to zero as Keras's CosineDecay has it."""
     if config.lr_schedule == "cosine":
-        return config.learning_rate * 0.5 * (1.0 + math.cos(math.pi * min(step / total_steps, 1.0)))
+        return cosine_rate(config.learning_rate, step, total_steps)
     return config.learning_rate
+
+
+def cosine_rate(start: float, step: int, total_steps: int) -> float:
+    """`start` decayed to zero along half a cosine over `total_steps`: big steps to learn,
+    small ones to settle."""
+    return start * 0.5 * (1.0 + math.cos(math.pi * min(step / total_steps, 1.0)))

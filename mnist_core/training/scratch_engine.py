@@ -16,67 +16,47 @@ import time
 import numpy as np
 import tensorflow as tf
 
-from mnist_core.config import NUM_CLASSES, TrainConfig
+from mnist_core.config import TrainConfig
 from mnist_core.dataset import Split
 from mnist_core.runs.states import DIVERGED, FINISHED, FINISHED_MESSAGE, STOPPED, STOPPED_MESSAGE
 from mnist_core.serving.network import MLP
 
 from .augment import Augmenter
 from .batches import BatchGenerator
+from .conv_net import ConvTeacher
 from .layers import NaiveSequential
+from .objectives import Answers, Objective
 from .optimizers import OPTIMIZER_CLASSES, learning_rate_at
 from .reporter import LastGoodWeights, Reporter
+from .teacher_answers import TeacherAnswers
 
 MAX_STEPS_PER_CALL = 256  # the length of the loss vector one compiled call returns
 CALL_SECONDS = 0.25  # what one call aims to take: how long a stop request or a curve waits
 
 
-def loss_function(kind: str):
-    """Each image's loss, from the last layer's pre-activation (logits)."""
-    if kind == "cross_entropy":
-
-        def cross_entropy(logits, labels, output):
-            # Softmax then log, done together: the stable form of the reference's
-            # sparse categorical cross-entropy on softmax outputs.
-            return tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
-
-        return cross_entropy
-
-    def mean_squared_error(logits, labels, output):
-        predictions = tf.nn.softmax(logits) if output == "softmax" else logits
-        return tf.reduce_mean(tf.square(tf.one_hot(labels, NUM_CLASSES) - predictions), axis=1)
-
-    return mean_squared_error
-
-
 def make_training_loop(
     model: NaiveSequential,
     optimizer,
-    loss_kind: str,
     batch_size: int,
     augment: Augmenter | None,
-    teachers: list[NaiveSequential] | None = None,
+    objective: Objective,
+    taught: bool = False,
 ):
     """The compiled call: up to MAX_STEPS_PER_CALL training steps, ended early by a loss
     that is not finite. It returns the number of steps run and a (2, MAX_STEPS_PER_CALL)
     array of each step's loss and correct answers (zeros past the last step run).
 
-    With `teachers` (distillation), each image's loss is the cross-entropy against the
-    teachers' averaged answer on the very image the network sees, augmented and all, not
-    against its label: the average holds what the teachers know between digits (a 7 that
-    looks a little like a 1), so one network learns more of what they read than labels give.
+    `taught` (distillation): the images come augmented already, with the teachers'
+    averaged answer to each (`answers`, teacher_answers.py), and each image's loss compares
+    the network with that answer on the very image it sees, not only with its label: the
+    answer holds what the teachers know between digits (a 7 that looks a little like a 1),
+    so one network learns more of what they read than labels give.
     """
-    compute_loss = loss_function(loss_kind)
-
-    def teachers_answer(x):
-        average = tf.add_n([t.logits(x) for t in teachers]) / len(teachers)
-        return tf.nn.softmax(average)
-
     params = model.weights
     positions = tf.range(batch_size)
 
     @tf.function(jit_compile=True)
-    def train_steps(images, labels, table, learning_rates, first, count, last_size, step):
+    def train_steps(images, labels, answers, table, learning_rates, first, count, last_size, step):
         def keep_going(i, results):
             return tf.logical_and(i < count, tf.reduce_all(tf.math.is_finite(results[0])))
 
@@ -86,18 +66,17 @@ def make_training_loop(
             index = tf.gather(table, batch)
             x = tf.gather(images, index)
             y = tf.gather(labels, index)
-            if augment is not None:
-                x = augment(x)
+            if taught:
+                targets = tf.gather(answers, index)
+            else:
+                x = x if augment is None else augment(x)
+                targets = objective.targets(x)
             # The epoch's last batch may be short: its padding counts for nothing.
             size = tf.where(batch == tf.shape(table)[0] - 1, last_size, batch_size)
             real = tf.cast(positions < size, tf.float32)
-            targets = teachers_answer(x) if teachers else None
             with tf.GradientTape() as tape:
                 logits = model.logits(x)
-                if teachers:
-                    losses = tf.nn.softmax_cross_entropy_with_logits(labels=targets, logits=logits)
-                else:
-                    losses = compute_loss(logits, y, model.output)
+                losses = objective(logits, targets, y, index)
                 loss = tf.reduce_sum(losses * real) / tf.cast(size, tf.float32)
             grads = tape.gradient(loss, params)
             optimizer.apply(params, grads, tf.gather(learning_rates, i), step + i)
@@ -132,6 +111,12 @@ class CallSizer:
         self.steps = max(1, min(2 * self.steps, fits, MAX_STEPS_PER_CALL))
 
 
+def teacher_model(teacher: MLP | ConvTeacher) -> Answers:
+    """What the training loop runs to hear a teacher: an MLP as TensorFlow layers, a
+    convolutional teacher as it is."""
+    return NaiveSequential.from_mlp(teacher) if isinstance(teacher, MLP) else teacher
+
+
 def accuracy_on(model: NaiveSequential, images: np.ndarray, labels: np.ndarray) -> float | None:
     if len(images) == 0:
         return None
@@ -144,7 +129,7 @@ def run(
     data: Split,
     reporter: Reporter,
     start: MLP | None = None,
-    teachers: list[MLP] | None = None,
+    teachers: list[MLP | ConvTeacher] | None = None,
 ) -> tuple[str, MLP, str]:
     """Train from `start`'s weights, or random ones, on the labels or (with `teachers`) on
     the teachers' averaged answers; return (status, network, message). The network is the
@@ -155,13 +140,23 @@ def run(
         model = NaiveSequential.from_mlp(start)
     optimizer = OPTIMIZER_CLASSES[config.optimizer](model.weights)
     augment = Augmenter(config.seed) if config.augment else None
-    teaching = [NaiveSequential.from_mlp(t) for t in teachers] if teachers else None
+    teaching = None
+    if teachers:
+        lessons = [teacher_model(t) for t in teachers]
+        teaching = TeacherAnswers(lessons, augment, config.temperature)
+    # Fine-tuning that remembers: a frozen copy of the start model answers on MNIST images.
+    anchor = (
+        NaiveSequential.from_mlp(start) if start is not None and config.remember_weight else None
+    )
+    mnist_count = len(data.x_train) - data.class_count
+    objective = Objective(config, model.output, teaching is not None, anchor, mnist_count)
     train_steps = make_training_loop(
-        model, optimizer, config.loss, config.batch_size, augment, teaching
+        model, optimizer, config.batch_size, augment, objective, teaching is not None
     )
     labels = data.y_train.astype(np.int32)
     batches = BatchGenerator(data.x_train, labels, config.batch_size, config.seed)
     images, labels = tf.constant(data.x_train), tf.constant(labels)
+    answers = tf.zeros((1, 1))  # the teachers' answers, each epoch's, when there are teachers
     sizes = [config.batch_size] * (batches.num_batches - 1) + [batches.last_batch_size]
     total_steps = config.epochs * reporter.steps_per_epoch
     last_good = LastGoodWeights(model.to_mlp())
@@ -169,6 +164,8 @@ def run(
     reporter.start()
     for _ in range(config.epochs):
         table = tf.constant(batches.index_table())
+        if teaching is not None:  # its time counts as training time, as augmenting does
+            images, answers = teaching.epoch(data.x_train)
         correct = 0.0
         done = 0
         while done < batches.num_batches:
@@ -182,7 +179,7 @@ def run(
             # As one tensor, not Python numbers: a new number would trace a new function.
             at = tf.constant([done, count, batches.last_batch_size, reporter.step])
             began = time.perf_counter()
-            ran, results = train_steps(images, labels, table, rates, *at)
+            ran, results = train_steps(images, labels, answers, table, rates, *at)
             losses, hits = results.numpy()[:, : int(ran)]
             sizer.took(time.perf_counter() - began, len(losses))
             finite = int(np.isfinite(losses).sum())  # a loss that is not finite ends the call

@@ -26,6 +26,7 @@ from mnist_core.serving.network import MLP
 
 from . import keras_engine, scratch_engine
 from .class_mix import mix_in
+from .conv_net import ConvTeacher
 from .reporter import Reporter
 from .styles import with_styles
 from .tensorboard import TensorBoardLog
@@ -48,7 +49,7 @@ def train(
     drawings: ClassSet | None = None,
     start: MLP | None = None,
     logdir: str | os.PathLike | None = None,
-    teachers: list[MLP] | None = None,
+    teachers: list[MLP | ConvTeacher] | None = None,
 ) -> TrainResult:
     """Train, report events as it goes, and evaluate on the test set at the end.
 
