@@ -168,7 +168,9 @@ def details(evaluation: Evaluation) -> None:
         },
     )
     chart_col.altair_chart(
-        confusion_chart(evaluation.confusion, _("Which digit was read as which (class drawings)")),
+        confusion_chart(
+            evaluation.confusion, _("Which digit was read as which (class drawings)"), _
+        ),
         width="stretch",
     )
 

@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from mnist_core.presentation.charts import activation_heatmap, probability_frame, probability_spec
+from mnist_core.presentation.describe import state_name
 from mnist_core.presentation.pictures import enlarge, signed_image, weight_image
 from mnist_core.serving import reading as rd
 from mnist_core.serving.drawings import DrawingRefused, canvas_pixels
@@ -19,7 +20,16 @@ from mnist_core.serving.network import MLP
 from mnist_core.serving.shape import SCRIBBLE, SEVERAL, TOO_SMALL
 from mnist_core.storage.database import StorageError
 from mnist_core.storage.drawings import NewDrawing
-from pages import class_store, network_for, pick_model, registry, session_id, through_app, tr
+from pages import (
+    class_store,
+    network_for,
+    pick_model,
+    registry,
+    session_id,
+    through_app,
+    tr,
+    visitor,
+)
 
 through_app()
 _ = tr()
@@ -147,7 +157,7 @@ with st.container(key="settings"):
         ),
     )
 PROBABILITY_SPEC = {
-    **probability_spec(),
+    **probability_spec(_),
     "title": {
         "text": _("How sure it is about each digit"),
         "subtitle": _(
@@ -275,7 +285,7 @@ def inside(reading: rd.Reading, network: MLP, members: int) -> None:
             ),
         )
     for number, activations in enumerate(reading.hidden, start=1):
-        chart = activation_heatmap(activations, number).properties(
+        chart = activation_heatmap(activations, number, _).properties(
             title=_(
                 "Layer {layer}: each square is one of its {count} units; the brighter, the "
                 "more it fires for your drawing",
@@ -436,7 +446,11 @@ def keep(label: int) -> None:
     reading, drawing, model = pending
     try:
         store = class_store()
-        kept_id = store.add(NewDrawing.from_reading(reading, drawing, label, model, session_id()))
+        kept_id = store.add(
+            NewDrawing.from_reading(reading, drawing, label, model, session_id()),
+            address=st.context.ip_address,  # None on this machine itself: the student's limit
+            visitor=visitor(),  # the teacher is held to no pace
+        )
         total = store.count()
     except StorageError as exc:  # too fast, or the database is busy: the label can be tapped again
         st.session_state[PENDING] = pending
@@ -619,7 +633,7 @@ def show_answer(
             _(
                 "Run {run} ({state}): the network as it was after {steps} practice steps.",
                 run=run.id,
-                state=run.state,  # FIXME-i18n: translated state word after the train merge
+                state=state_name(run.state, _),
                 steps=_.number(run.live_step or 0),
             ),
             help=_("The run's weights after this many training steps (batches)."),
