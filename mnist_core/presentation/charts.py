@@ -331,14 +331,14 @@ def confusion_chart(
     # Translators: tooltip: how many images fall in this square of the confusion matrix.
     count = tr("count")
     rows = [
-        {"true": str(t), "read as": str(p), "count": int(confusion[t, p]), "right": t == p}
+        {"true": str(t), "read": str(p), "count": int(confusion[t, p]), "right": t == p}
         for t in range(10)
         for p in range(10)
     ]
     frame = pd.DataFrame(rows)
     base = alt.Chart(frame).encode(
         x=alt.X(
-            "read as:N",
+            "read:N",
             sort=None,
             title=read_as,
             axis=alt.Axis(labelAngle=0, orient="top"),
@@ -349,7 +349,7 @@ def confusion_chart(
         color=alt.Color("count:Q", scale=alt.Scale(type="symlog", scheme="reds"), legend=None),
         tooltip=[
             alt.Tooltip("true:N", title=true),
-            alt.Tooltip("read as:N", title=read_as),
+            alt.Tooltip("read:N", title=read_as),
             alt.Tooltip("count:Q", title=count),
         ],
     )
