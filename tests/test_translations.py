@@ -119,6 +119,15 @@ def test_plural_forms_follow_the_language():
     assert str(one) == "1 drawing" and str(many) == "3 drawings"
 
 
+def test_a_placeholder_may_share_its_name_with_the_translators_own_arguments():
+    """As the pages write it: `count` the plural's number and a placeholder's name alike."""
+    _ = translator("en")
+    said = _.plural("{count} drawing", "{count} drawings", 1234, count=_.number(1234))
+    assert said == "1,234 drawings"
+    assert _("{text} and {singular}", text="a", singular="b") == "a and b"
+    assert str(msg("{text}", text="a")) == "a"
+
+
 @pytest.mark.parametrize(
     "asked",
     ["", "xx", "klingon", "de" * 5000, "../../etc/passwd", "<script>", "\x00de", "en-XX-1-2"],

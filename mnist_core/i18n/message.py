@@ -49,12 +49,12 @@ class Message:
         return english().render(self)
 
 
-def msg(text: str, **params: object) -> Message:
+def msg(text: str, /, **params: object) -> Message:
     """A message; extracted into the catalogs as `text`."""
     return Message(text, params)
 
 
-def nmsg(singular: str, plural: str, count: int, **params: object) -> Message:
+def nmsg(singular: str, plural: str, count: int, /, **params: object) -> Message:
     """A message with a plural form chosen by `count` (each language has its own rules:
     French says 0 and 1 alike, Chinese has one form)."""
     return Message(singular, params, plural, count)

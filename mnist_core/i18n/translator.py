@@ -39,11 +39,13 @@ class Translator:
         self.locale = Locale.parse(language.locale)
         self._translations = translations
 
-    def __call__(self, text: str, **params: object) -> str:
+    # The message's own arguments are positional only, so that a placeholder may have any
+    # name: `_.plural("{count} drawing", "{count} drawings", n, count=_.number(n))`.
+    def __call__(self, text: str, /, **params: object) -> str:
         """`text` in this language, its `{named}` placeholders filled in."""
         return self._fill(self._translations.gettext(text), params)
 
-    def plural(self, singular: str, plural: str, count: int, **params: object) -> str:
+    def plural(self, singular: str, plural: str, count: int, /, **params: object) -> str:
         """The form of the message that `count` calls for in this language."""
         return self._fill(self._translations.ngettext(singular, plural, count), params)
 
