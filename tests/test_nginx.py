@@ -117,9 +117,9 @@ def test_a_digit_drawn_through_the_proxy_is_labelled_and_counted_by_the_other_se
         student.locator(".st-key-labelled").get_by_text(re.compile(r"Kept: your 4")).wait_for()
     with app_tab(browser, f"{proxied.proxies[1]}/class", request, viewport=VIEWPORT) as wall:
         score = wall.locator(".st-key-class-score")
-        score.get_by_text(re.compile(r"^1 labelled drawings")).wait_for()
+        score.get_by_text(re.compile(r"^1 labelled drawing\b")).wait_for()
         picture = ".st-key-class-wall figure img"
-        assert wall.locator(picture).first.get_attribute("alt") == "a 4"
+        assert wall.locator(picture).first.get_attribute("alt") == "a drawing of a 4"
         # Its picture comes from the server of this page's session (/media/...).
         wall.wait_for_function(
             "(sel) => { const img = document.querySelector(sel);"
