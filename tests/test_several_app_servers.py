@@ -151,7 +151,7 @@ async def class_score(tab: Tab) -> str:
 async def a_lesson_on_two_servers(a: str, b: str, records: RunRecords) -> None:
     async with Tab(b, "class") as wall:
         await label_a_drawing(a)
-        assert "1 labelled drawings" in await class_score(wall)
+        assert "1 labelled drawing:" in await class_score(wall)
 
     await start_run(a)
     await start_run(b)
