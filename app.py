@@ -5,7 +5,7 @@ Run with `streamlit run app.py`. This file only sets up the pages; each lives in
 `streamlit run` finds `app` below and serves it: its lifespan runs once when the server
 starts, and prints the teacher code and the students' address in the terminal; its routes
 take the teacher code's form and set the teacher's pass, its middleware gives each browser a
-student id (mnist_core.cookie_routes). Each browser visit then runs this file as the app's
+student id (mnist_core.access.cookie_routes). Each browser visit then runs this file as the app's
 script (as `__main__`).
 """
 
@@ -18,7 +18,7 @@ from mnist_core.serving.blas import one_blas_thread
 
 one_blas_thread()  # before the pages load NumPy: see blas.py
 
-from mnist_core.cookie_routes import StudentIdMiddleware, cookie_routes  # noqa: E402
+from mnist_core.access.cookie_routes import StudentIdMiddleware, cookie_routes  # noqa: E402
 from mnist_core.storage.locations import data_dir  # noqa: E402
 from pages import (  # noqa: E402
     APP_RAN,

@@ -16,8 +16,8 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from mnist_core.cookie_routes import CODE_SAID, LEAVE_ROUTE, TEACHER_ROUTE, route_path
-from mnist_core.cookies import (
+from mnist_core.access.cookie_routes import CODE_SAID, LEAVE_ROUTE, TEACHER_ROUTE, route_path
+from mnist_core.access.cookies import (
     STUDENT_COOKIE,
     TEACHER_COOKIE,
     TEACHER_SECONDS,
@@ -25,13 +25,7 @@ from mnist_core.cookies import (
     is_teacher_pass,
     student_id,
 )
-from mnist_core.i18n import Message, msg
-from mnist_core.i18n.languages import BY_TAG, LANGUAGES, Language, choose, find
-from mnist_core.i18n.translator import Translator, translator
-from mnist_core.presentation.join import join_address
-from mnist_core.presentation.model_picker import BUNDLED_KEY, ModelChoice, model_menu
-from mnist_core.presentation.teacher_form import code_form, leave_form
-from mnist_core.roles import (
+from mnist_core.access.roles import (
     CodeGuard,
     Refusal,
     Visitor,
@@ -39,6 +33,12 @@ from mnist_core.roles import (
     configured_code,
     server_code,
 )
+from mnist_core.i18n import Message, msg
+from mnist_core.i18n.languages import BY_TAG, LANGUAGES, Language, choose, find
+from mnist_core.i18n.translator import Translator, translator
+from mnist_core.presentation.join import join_address
+from mnist_core.presentation.model_picker import BUNDLED_KEY, ModelChoice, model_menu
+from mnist_core.presentation.teacher_form import code_form, leave_form
 from mnist_core.runs.registry import TrainingRegistry
 from mnist_core.serving.model_files import ModelFileError, load_model
 from mnist_core.serving.network import MLP
@@ -167,7 +167,7 @@ def _cookie(name: str) -> str | None:
 
 
 def route(name: str) -> str:
-    """The address of one of app.py's own routes (mnist_core.cookie_routes)."""
+    """The address of one of app.py's own routes (mnist_core.access.cookie_routes)."""
     return route_path(st.get_option("server.baseUrlPath") or "", name)
 
 

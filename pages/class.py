@@ -7,11 +7,11 @@ import html
 
 import streamlit as st
 
+from mnist_core.access.roles import NotAllowed
 from mnist_core.i18n.languages import BY_TAG, LANGUAGES, configured
 from mnist_core.presentation.charts import confusion_chart
 from mnist_core.presentation.class_wall import per_digit_rows, score, wall_html
 from mnist_core.presentation.join import join_addresses, qr_png, with_language
-from mnist_core.roles import NotAllowed
 from mnist_core.serving.evaluation import Evaluation
 from mnist_core.serving.model_files import ModelFileError, read_metadata
 from mnist_core.serving.model_listing import model_info

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from mnist_core.access.roles import NotAllowed
 from mnist_core.config import (
     ENGINE_NAMES,
     INITS,
@@ -45,7 +46,6 @@ from mnist_core.presentation.model_picker import model_menu
 from mnist_core.presentation.pictures import enlarge
 from mnist_core.presentation.verdict import verdict
 from mnist_core.presets import FINE_TUNE, PRESETS, changed_settings
-from mnist_core.roles import NotAllowed
 from mnist_core.runs.estimate import estimate
 from mnist_core.runs.keras_download import keras_file_bytes
 from mnist_core.runs.process import TrainingInputs

@@ -21,8 +21,8 @@ from starlette.middleware import Middleware
 from starlette.responses import HTMLResponse, PlainTextResponse
 from starlette.routing import Route
 
-from mnist_core.cookie_routes import StudentIdMiddleware, cookie_routes, safe_back
-from mnist_core.cookies import (
+from mnist_core.access.cookie_routes import StudentIdMiddleware, cookie_routes, safe_back
+from mnist_core.access.cookies import (
     ENV_COOKIE_SECRET,
     SECRET_FILE,
     STUDENT_COOKIE,
@@ -34,7 +34,7 @@ from mnist_core.cookies import (
     student_id,
     teacher_pass,
 )
-from mnist_core.roles import MAX_WRONG_CODES, CodeGuard
+from mnist_core.access.roles import MAX_WRONG_CODES, CodeGuard
 from tests.conftest import run_async
 
 CODE = "owl-42-lantern"

@@ -3,7 +3,7 @@
 import numpy as np
 import tensorflow as tf
 
-from benchmarks.handwriting import FRESH, HANDS, HELD_OUT, TUNING, jittered
+from benchmarks.handwriting import FRESH, HANDS, HELD_OUT, TEACHING, TUNING, jittered
 from benchmarks.handwriting_accuracy import prepared, score
 from mnist_core.serving.evaluation import evaluate
 from mnist_core.serving.model_files import BUNDLED_MODEL, load_model
@@ -26,7 +26,7 @@ ISSUE_STYLES = {
 
 
 def test_every_hand_writes_every_digit_and_the_unseen_parts_cover_the_styles():
-    parts = (TUNING, HELD_OUT, FRESH)
+    parts = (TUNING, HELD_OUT, FRESH, TEACHING)
     assert sum(len(part) for part in parts) == len(set().union(*parts))  # no hand twice
     assert set().union(*parts) == set(HANDS)
     for hand in HANDS.values():

@@ -21,8 +21,8 @@ import pytest
 import sqlalchemy as sa
 
 from benchmarks.digits import DIGITS
-from mnist_core.cookies import STUDENT_COOKIE, TEACHER_COOKIE
-from mnist_core.roles import stored_code
+from mnist_core.access.cookies import STUDENT_COOKIE, TEACHER_COOKIE
+from mnist_core.access.roles import stored_code
 from mnist_core.storage.database import drawings, settings
 from mnist_core.storage.pace import ADDRESS_KEY, pseudonym
 from tests.class_servers import app_servers, class_env

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
-from mnist_core.roles import Visitor
+from mnist_core.access.roles import Visitor
 from mnist_core.storage.database import drawings, open_database
 from mnist_core.storage.drawings import ClassDrawings, NewDrawing
 from mnist_core.storage.images import png

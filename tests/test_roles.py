@@ -8,8 +8,7 @@ import threading
 
 import pytest
 
-from mnist_core.i18n.translator import english
-from mnist_core.roles import (
+from mnist_core.access.roles import (
     CODE_ALPHABET,
     CODE_FILE,
     MAX_WRONG_CODES,
@@ -26,6 +25,7 @@ from mnist_core.roles import (
     server_code,
     stored_code,
 )
+from mnist_core.i18n.translator import english
 from mnist_core.runs.registry import MAX_WAITING
 from mnist_core.runs.states import CANCELLED, QUEUED, RUNNING, STOPPED
 from mnist_core.storage.database import open_database

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mnist_core.roles import Visitor
+from mnist_core.access.roles import Visitor
 from mnist_core.runs import registry as registry_module
 from mnist_core.runs import saving
 from mnist_core.runs.registry import TrainingRegistry

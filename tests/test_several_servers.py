@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mnist_core.roles import NotAllowed, Visitor
+from mnist_core.access.roles import NotAllowed, Visitor
 from mnist_core.runs import registry as registry_module
 from mnist_core.runs.registry import TrainingRegistry, server_gone, server_name
 from mnist_core.runs.states import FINISHED, INTERRUPTED, RUNNING, STOPPED

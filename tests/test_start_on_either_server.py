@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from mnist_core.roles import Visitor
+from mnist_core.access.roles import Visitor
 from mnist_core.runs.states import ACTIVE_STATES, RUNNING
 from mnist_core.storage.database import open_database
 from mnist_core.storage.runs import RunRecords

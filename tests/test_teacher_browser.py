@@ -12,7 +12,7 @@ from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from benchmarks.load import Tab, Widget
-from mnist_core.cookies import STUDENT_COOKIE, TEACHER_COOKIE, TEACHER_SECONDS
+from mnist_core.access.cookies import STUDENT_COOKIE, TEACHER_COOKIE, TEACHER_SECONDS
 from mnist_core.storage.database import open_database
 from mnist_core.storage.drawings import ClassDrawings
 from pages import TEACHER

@@ -33,7 +33,7 @@ def test_clearing_streamlits_caches_keeps_the_count_of_wrong_codes():
 def test_clearing_streamlits_caches_keeps_the_training_registry_and_its_rules():
     import streamlit as st
 
-    from mnist_core.roles import Visitor
+    from mnist_core.access.roles import Visitor
     from pages import registry
 
     shared = registry()

@@ -75,7 +75,7 @@ def test_stop_ends_a_run_and_a_saved_model_appears_on_the_draw_page(page):
 
     page.get_by_role("link", name="Draw").click()
     page.locator(".st-key-prediction").wait_for()
-    page.get_by_role("combobox").first.click()
+    page.locator(".st-key-model").get_by_role("combobox").click()  # not the sidebar's Language
     option = page.get_by_role("option", name=re.compile(r"^browser saved model \("))
     option.click()
     draw(page, [[(140, 50), (140, 230)]])

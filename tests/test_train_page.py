@@ -318,7 +318,7 @@ def test_charts_write_numbers_the_language_s_way():
 def test_a_press_refused_after_the_page_was_drawn_says_why_in_one_sentence(train_page):
     """Start was on the page, then the teacher's switch went on (on any server): the press
     starts nothing, and the page says why once, where Start was."""
-    from mnist_core.roles import Visitor
+    from mnist_core.access.roles import Visitor
     from pages import registry
 
     at = train_page

@@ -1,6 +1,6 @@
 """The sidebar's teacher forms as plain HTML: the code posted to the server, not to Streamlit.
 
-Plain forms because only an HTTP answer can set a cookie (see mnist_core.cookie_routes):
+Plain forms because only an HTTP answer can set a cookie (see mnist_core.access.cookie_routes):
 no JavaScript, a real <label>, keyboard and screen readers as any web form; styled to
 sit among Streamlit's own sidebar fields (its light theme, .streamlit/config.toml). The
 labels come from the page, in the visitor's language.

@@ -37,9 +37,9 @@ from multiprocessing.connection import wait as wait_for_any
 from pathlib import Path
 from typing import Any
 
+from mnist_core.access.roles import NotAllowed, Visitor, may_start, may_stop, require_teacher
 from mnist_core.config import TrainConfig
 from mnist_core.i18n import Message, msg
-from mnist_core.roles import NotAllowed, Visitor, may_start, may_stop, require_teacher
 from mnist_core.serving.evaluation import Mistakes
 from mnist_core.serving.model_files import SUFFIX, save_model
 from mnist_core.serving.network import MLP

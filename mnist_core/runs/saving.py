@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from mnist_core.access.roles import Visitor, require_teacher
 from mnist_core.config import TrainConfig
 from mnist_core.i18n import Number, msg
-from mnist_core.roles import Visitor, require_teacher
 from mnist_core.serving.model_files import SUFFIX, load_model, save_model
 from mnist_core.serving.model_names import clean_model_name
 from mnist_core.serving.network import MLP

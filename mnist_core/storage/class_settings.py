@@ -13,9 +13,9 @@ import time
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from mnist_core.access.roles import Visitor, require_teacher
 from mnist_core.i18n import msg
 from mnist_core.i18n.languages import find
-from mnist_core.roles import Visitor, require_teacher
 
 from .database import guarded, settings
 

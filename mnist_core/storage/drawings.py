@@ -11,8 +11,8 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from mnist_core.access.roles import Visitor, require_teacher
 from mnist_core.i18n import msg
-from mnist_core.roles import Visitor, require_teacher
 from mnist_core.serving.preprocess import ink_image
 from mnist_core.serving.reading import Reading
 

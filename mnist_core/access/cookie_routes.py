@@ -26,7 +26,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mnist_core.cookies import (
+from mnist_core.access.cookies import (
     STUDENT_COOKIE,
     STUDENT_SECONDS,
     TEACHER_COOKIE,
@@ -37,7 +37,7 @@ from mnist_core.cookies import (
     student_id,
     teacher_pass,
 )
-from mnist_core.roles import CodeGuard, Refusal
+from mnist_core.access.roles import CodeGuard, Refusal
 
 TEACHER_ROUTE = "teacher"
 LEAVE_ROUTE = "leave"

@@ -26,7 +26,7 @@ import sys
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from mnist_core.roles import kept_in_file
+from mnist_core.access.roles import kept_in_file
 
 TEACHER_COOKIE = "digitlab_teacher"
 STUDENT_COOKIE = "digitlab_student"
