@@ -68,6 +68,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from benchmarks.digits import DIGITS, Stroke, data_url, render
+from mnist_core.i18n.translator import translator
 from mnist_core.storage.pace import LABEL_INTERVAL
 
 BIG_DIGIT = re.compile(r"font-size:\d+px[^>]*>(\d)<")
@@ -75,6 +76,11 @@ CANVAS_COMPONENT = "streamlit_drawable_canvas"
 RIGHT = "Right"
 TRUTH = "No, it's a"
 LABELLED = "labelled"  # the container that confirms a kept label
+# The confirmation's opening, as the Draw page says it; a language's own words replace it.
+KEPT = (
+    "Kept: your {digit} is in the class's collection, which now has {count} digit. "
+    "Draw the next one!"
+)
 CLASS_WALL = "class-wall"
 CLASS_SCORE = "class-score"
 
@@ -101,9 +107,14 @@ class Widget:
 class Tab:
     """One browser tab's worth of protocol on one page of the app."""
 
-    def __init__(self, url: str, page: str = "", query: str = "", cookie: str = "") -> None:
+    def __init__(
+        self, url: str, page: str = "", query: str = "", cookie: str = "", language: str = "en"
+    ) -> None:
         base = url.rstrip("/")
         self.page_name = page
+        self.language = language  # the browser's language, and ?lang= unless it is English
+        if language != "en":
+            query = "&".join(part for part in (query, f"lang={language}") if part)
         self.query = query  # the address's query string, as in /train?run=3
         self.cookie = cookie  # the Cookie header a browser sends, as in digitlab_teacher=...
         self.page_url = f"{base}/{page}"
@@ -143,7 +154,7 @@ class Tab:
         rerun.fragment_id = fragment_id
         rerun.is_auto_rerun = auto
         context = rerun.context_info
-        context.timezone, context.locale, context.url = "UTC", "en-US", self.page_url
+        context.timezone, context.locale, context.url = "UTC", self.language, self.page_url
         context.color_scheme = "light"
         for widget in self.widgets.values():
             if widget.state is not None:
@@ -285,8 +296,9 @@ class Student(Tab):
 
     def can_label(self) -> bool:
         """A blank canvas or a drawing that is not a digit offers nothing to label."""
+        right = translator(self.language)(RIGHT)
         return any(
-            w.element.WhichOneof("type") == "button" and w.element.button.label == RIGHT
+            w.element.WhichOneof("type") == "button" and w.element.button.label == right
             for w in self.widgets.values()
         )
 
@@ -300,11 +312,11 @@ class Student(Tab):
         return await self.rerun(canvas.fragment_id)
 
     async def press_right(self) -> Answer:
-        button = self.find("button", label=RIGHT)
+        button = self.find("button", label=translator(self.language)(RIGHT))
         return await self.rerun(button.fragment_id, trigger=button.element.button.id)
 
     async def choose_truth(self, digit: int) -> Answer:
-        group = self.find("button_group", label=TRUTH)
+        group = self.find("button_group", label=translator(self.language)(TRUTH))
         group.state = WidgetState(id=group.element.button_group.id)
         group.state.string_array_value.data.append(str(digit))
         return await self.rerun(group.fragment_id)
@@ -321,9 +333,13 @@ def _fabric_json(strokes: list[Stroke]) -> dict:
     }
 
 
-def kept(answer: Answer, digit: int) -> bool:
-    """Whether the page confirmed the label: "Kept: your 7 ..." in the `labelled` container."""
-    return re.search(rf"Kept\D*\b{digit}\b", answer.texts.get(LABELLED, "")) is not None
+def kept(answer: Answer, digit: int, language: str = "en") -> bool:
+    """Whether the page confirmed the label: "Kept: your 7 ..." (in the page's language) in
+    the `labelled` container."""
+    said = translator(language).plural(KEPT, KEPT, 1, digit="{digit}", count="1")
+    before = said.split("{digit}")[0].strip()
+    found = re.search(rf"{re.escape(before)}\D*\b{digit}\b", answer.texts.get(LABELLED, ""))
+    return found is not None
 
 
 @dataclass
@@ -382,12 +398,17 @@ def hand_drawn(digit: int, rng: random.Random) -> list[Stroke]:
 
 
 async def one_student(
-    url: str, drawings: int, pause: tuple[float, float], seed: int, report: Report
+    url: str,
+    drawings: int,
+    pause: tuple[float, float],
+    seed: int,
+    report: Report,
+    language: str = "en",
 ) -> None:
     """Draw `drawings` random digits stroke by stroke, labelling each one after it is read."""
     rng = random.Random(seed)
     last_label = -LABEL_INTERVAL
-    async with Student(url) as student:
+    async with Student(url, language=language) as student:
         report.reruns += 1
         for _ in range(drawings):
             digit = rng.randrange(10)
@@ -417,17 +438,17 @@ async def one_student(
             report.reruns += 1
             report.labels.append(label.seconds)
             report.exceptions.extend(label.exceptions)
-            if kept(label, digit):
+            if kept(label, digit, language):
                 report.acknowledged[digit] += 1
             else:
                 report.unacknowledged.append(digit)
 
 
-async def projector(url: str, done: asyncio.Event, report: Report) -> None:
+async def projector(url: str, done: asyncio.Event, report: Report, language: str = "en") -> None:
     """/class on the projector: each timed fragment reruns on its own clock, as the browser's
     timers make it (one at a time here), until the students are done and every fragment has
     run once more after that."""
-    async with Tab(url, "class") as tab:
+    async with Tab(url, "class", language=language) as tab:
         report.reruns += 1
         if not tab.auto_reruns:
             raise RuntimeError("/class asked for no timed reruns (st.fragment(run_every=...))")
@@ -456,16 +477,18 @@ async def classroom(
     pause: tuple[float, float] = (0.5, 2.0),
     seed: int = 0,
     wall: bool = True,
+    language: str = "en",
 ) -> Report:
     """Students draw and label at once, spread over the servers, while the projector shows
-    /class on the first (without `wall`, no projector: a bare page has no /class)."""
+    /class on the first (without `wall`, no projector: a bare page has no /class); every
+    page in `language`."""
     report = Report(students)
     done = asyncio.Event()
-    shown = asyncio.create_task(projector(urls[0], done, report)) if wall else None
+    shown = asyncio.create_task(projector(urls[0], done, report, language)) if wall else None
     try:
         await asyncio.gather(
             *(
-                one_student(urls[i % len(urls)], drawings, pause, seed * 1000 + i, report)
+                one_student(urls[i % len(urls)], drawings, pause, seed * 1000 + i, report, language)
                 for i in range(students)
             )
         )
@@ -476,13 +499,16 @@ async def classroom(
     return report
 
 
-async def burst(urls: list[str], students: int, rounds: int = 5, seed: int = 0) -> Report:
+async def burst(
+    urls: list[str], students: int, rounds: int = 5, seed: int = 0, language: str = "en"
+) -> Report:
     """The worst case: every student sends a stroke at the same moment, `rounds` times."""
     report = Report(students)
     rng = random.Random(seed)
     async with contextlib.AsyncExitStack() as stack:
         tabs = [
-            await stack.enter_async_context(Student(urls[i % len(urls)])) for i in range(students)
+            await stack.enter_async_context(Student(urls[i % len(urls)], language=language))
+            for i in range(students)
         ]
         report.reruns += students
         for _ in range(rounds):
@@ -503,19 +529,20 @@ def run_classroom(
     drawings: int,
     pause: tuple[float, float] = (0.5, 2.0),
     wall: bool = True,
+    language: str = "en",
 ) -> Report:
     """The classroom on an event loop of its own thread: Playwright's sync API (load.py
     --train) holds this thread's loop. `url`: one server, or several to spread students over."""
     urls = [url] if isinstance(url, str) else url
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(
-            asyncio.run, classroom(urls, students, drawings, pause, wall=wall)
+            asyncio.run, classroom(urls, students, drawings, pause, wall=wall, language=language)
         ).result()
 
 
-def run_burst(urls: list[str], students: int) -> Report:
+def run_burst(urls: list[str], students: int, language: str = "en") -> Report:
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, burst(urls, students)).result()
+        return pool.submit(asyncio.run, burst(urls, students, language=language)).result()
 
 
 @dataclass
@@ -542,6 +569,13 @@ def main() -> None:
     parser.add_argument("--train", action="store_true", help="keep a training run going")
     parser.add_argument("--servers", type=int, default=1, help="app servers on one database")
     parser.add_argument("--burst", action="store_true", help="all students stroke at once")
+    parser.add_argument(
+        "--languages",
+        nargs="+",
+        default=["en"],
+        metavar="TAG",
+        help="the class's language, ?lang=TAG; several: each in turn, compared with the first",
+    )
     args = parser.parse_args()
     if args.url:
         measure([Server(args.url)], [], args)
@@ -592,6 +626,15 @@ def _measure_all(servers: list[Server], bare: list[tuple[str, Server]], args, pa
             alone = steps_per_second(quiet_start, step_now(page))
             busy_start = step_now(page)
         app_ms = _cpu_ms_per_rerun(servers, students, args, wall=True)
+        first_ms = app_ms[1]
+        for language in args.languages[1:]:  # the same class again, speaking `language`
+            spoken = _cpu_ms_per_rerun(servers, students, args, wall=True, language=language)
+            _print(f"Digit Lab in {language}", spoken)
+            if first_ms and spoken[1] is not None:
+                print(
+                    f"    CPU per rerun: {language} / {args.languages[0]} = "
+                    f"{spoken[1] / first_ms:.3f}x"
+                )
         if page is not None:
             busy = steps_per_second(busy_start, step_now(page))
             print(
@@ -608,15 +651,17 @@ def _measure_all(servers: list[Server], bare: list[tuple[str, Server]], args, pa
 
 
 def _cpu_ms_per_rerun(
-    servers: list[Server], students: int, args, wall: bool
+    servers: list[Server], students: int, args, wall: bool, language: str | None = None
 ) -> tuple[Report, float | None]:
-    """Run the load; the servers' CPU milliseconds per rerun they answered (None: unknown)."""
+    """Run the load; the servers' CPU milliseconds per rerun they answered (None: unknown).
+    `language`: the class's (the first of --languages unless given)."""
+    language = language or args.languages[0]
     urls = [server.url for server in servers]
     before = [server.cpu_seconds() for server in servers]
     if args.burst:
-        report = run_burst(urls, students)
+        report = run_burst(urls, students, language)
     else:
-        report = run_classroom(urls, students, args.drawings, wall=wall)
+        report = run_classroom(urls, students, args.drawings, wall=wall, language=language)
     after = [server.cpu_seconds() for server in servers]
     if None in before or not report.reruns:
         return report, None

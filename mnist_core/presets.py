@@ -7,6 +7,7 @@ terms in `detail`); the settings are plain `TrainConfig`s.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .config import ConfigError, TrainConfig
@@ -30,6 +31,7 @@ CLASS_SHARE = 0.3  # the class's drawings, repeated to 30% of the MNIST images i
 class Preset:
     name: str
     title: Message  # plain words, for the menu
+    short: Message  # a few words, for a run's name: "Run 3: lesson"
     description: Message  # plain words: what it does and how well it reads digits
     detail: Message  # the precise terms, for a tooltip and the teacher
     config: TrainConfig
@@ -41,6 +43,7 @@ PRESETS: dict[str, Preset] = {
         Preset(
             "seed-mse-mlp",
             msg("Slow learner (first example program)"),
+            msg("slow learner"),
             msg(
                 "Takes tiny careful steps and a scoring rule that barely punishes mistakes, "
                 "so it learns slowly on purpose: about {share} right after {passes} passes.",
@@ -66,6 +69,7 @@ PRESETS: dict[str, Preset] = {
         Preset(
             "seed-naive-dense",
             msg("Built by hand (second example program)"),
+            msg("built by hand"),
             msg(
                 # Translators: units are the neurons of a layer.
                 "One layer of {units} units, every piece written out by hand, small plain "
@@ -91,6 +95,7 @@ PRESETS: dict[str, Preset] = {
         Preset(
             "keras-rmsprop",
             msg("Quick and good (the second program with Keras)"),
+            msg("quick and good"),
             msg(
                 "The same network as the hand-built one, made with the Keras library, with "
                 "steps that adapt their size: about {share} right after {passes} passes.",
@@ -115,6 +120,7 @@ PRESETS: dict[str, Preset] = {
         Preset(
             "recommended",
             msg("Best for drawn digits (long)"),
+            msg("best for drawn digits"),
             msg(
                 "A big network that practises on tilted, stretched, shifted, thick and thin "
                 "digits, so it reads digits the way people draw them, not only the ones it "
@@ -133,6 +139,7 @@ PRESETS: dict[str, Preset] = {
         Preset(
             "lesson",
             msg("Ready within a lesson ({minutes} minutes)", minutes=3),
+            msg("lesson"),
             msg(
                 "The big network on varied digits, in fewer passes: start it at the "
                 "beginning of an activity and draw with it by the end. Reads about {share} "
@@ -150,6 +157,7 @@ PRESETS: dict[str, Preset] = {
         Preset(
             "fine-tune",
             msg("Learn the class's handwriting (from a trained model)"),
+            msg("the class's handwriting"),
             msg(
                 "Starts from a trained model and adjusts it gently, in one pass, to the "
                 "class's own drawings, which it sees many times over: it learns your style "
@@ -190,6 +198,19 @@ SETTING_NAMES = {
     "seed": msg("random start (seed)"),
     "class_share": msg("share of the class's drawings"),
 }
+
+
+def run_name(name: str) -> Message | str:
+    """A run's name as a visitor reads it: the database keeps a preset's key ("lesson", or
+    "custom (lesson)" once a setting changed) for every language, a student's own name is
+    shown as it was typed."""
+    if name in PRESETS:
+        return PRESETS[name].short
+    custom = re.fullmatch(r"custom \((.+)\)", name)
+    if custom and custom.group(1) in PRESETS:
+        # Translators: a run that started from a preset and changed some of its settings.
+        return msg("custom ({preset})", preset=PRESETS[custom.group(1)].short)
+    return name
 
 
 def changed_settings(preset: str, config: TrainConfig) -> list[Message]:

@@ -317,6 +317,35 @@ def test_the_lesson_names_only_what_the_app_shows():
     assert not missing, f"not in the app: {missing}"
 
 
+ITALICS = re.compile(r"(?<![*\w])\*([^*\n]+)\*(?![*\w])")
+
+
+@pytest.mark.parametrize("tag", ["de", "fr", "es", "pt-BR", "zh-Hans"])
+def test_each_translated_lesson_names_what_the_app_shows_in_its_language(tag):
+    """The lesson in German names the German buttons: every phrase in italics is in the
+    German catalog's translations, word for word, as many as the English lesson has; the
+    README and the glossary link to it."""
+    from mnist_core.i18n.catalogs import read_catalog
+    from mnist_core.i18n.languages import BY_TAG
+
+    catalog = read_catalog(BY_TAG[tag])
+    said = " ".join(
+        " ".join(m.string) if isinstance(m.string, tuple | list) else m.string
+        for m in catalog
+        if m.id
+    )
+    said = " ".join(said.split())
+    lesson = (ROOT / "docs" / f"teaching.{tag}.md").read_text(encoding="utf-8")
+    labels = set(ITALICS.findall(" ".join(lesson.split())))
+    english = set(ITALICS.findall(" ".join((ROOT / "docs" / "teaching.md").read_text().split())))
+    assert len(labels) >= len(english) - 2
+    missing = sorted(label for label in labels if label not in said)
+    assert not missing, f"not in the {tag} catalog: {missing}"
+    assert "](teaching.md)" in lesson  # back to the English original
+    for doc in ("README.md", "docs/glossary.md"):
+        assert f"teaching.{tag}.md" in (ROOT / doc).read_text(encoding="utf-8"), doc
+
+
 def test_shell_splitting_sees_every_command():
     loop = "for s in 0 1; do\n  python -m mnist_core train --seed $s  # note\ndone\nbash x && y | z"
     assert [w for _, w in shell_commands(loop)] == [

@@ -35,9 +35,11 @@ def caption_of(at: AppTest, run_id: int) -> str:
 
 
 def name_of(run_id: int) -> str:
+    """The run's name as the page shows it (a preset's in words, "custom (...)" around one)."""
+    from mnist_core.presets import run_name
     from pages import registry
 
-    return registry().get(run_id).name
+    return str(run_name(registry().get(run_id).name))
 
 
 def test_controls_render_with_a_line_of_explanation_each(train_page):

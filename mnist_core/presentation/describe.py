@@ -5,6 +5,7 @@ from __future__ import annotations
 from babel.lists import format_list
 
 from mnist_core.i18n.translator import Translator, english
+from mnist_core.presets import run_name
 from mnist_core.runs.registry import RunView
 from mnist_core.runs.states import (
     CANCELLED,
@@ -49,7 +50,7 @@ def state_name(state: str, tr: Translator = ENGLISH) -> str:
 def run_title(run: RunView, tr: Translator = ENGLISH) -> str:
     """ "Run 3: lesson": how the page and its lists name a run."""
     # Translators: {id} is the run's number, {name} its name (a preset's or the student's).
-    return tr("Run {id}: {name}", id=run.id, name=run.name)
+    return tr("Run {id}: {name}", id=run.id, name=tr.render(run_name(run.name)))
 
 
 def saved_title(info: ModelInfo, tr: Translator = ENGLISH) -> str:

@@ -14,6 +14,8 @@ from mnist_core.runs.registry import RunView
 from mnist_core.serving.model_files import BUNDLED_MODEL, read_metadata
 from mnist_core.serving.model_listing import ModelInfo, model_info, scan_models
 
+from .describe import run_title
+
 BUNDLED_KEY = "bundled"
 ENGLISH = english()
 
@@ -65,7 +67,7 @@ def model_menu(folder: Path, runs: list[RunView], tr: Translator = ENGLISH) -> M
         if run.live_network is not None or run.checkpoint:
             # The label does not follow the run's progress (that is shown beside it); it
             # gains the test accuracy once, when the run has one.
-            title = tr("Run {id}: {name}", id=run.id, name=run.name)
+            title = run_title(run, tr)
             titles[f"run:{run.id}"] = title
             checkpoint = Path(run.checkpoint) if run.checkpoint else None
             choices.append(
