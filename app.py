@@ -27,7 +27,7 @@ from pages import (  # noqa: E402
     language,
     language_menu,
     navigation,
-    page_language,
+    page_head,
     teacher_code,
     teacher_panel,
 )
@@ -45,7 +45,7 @@ if __name__ == "__main__":
     with st.sidebar:
         language_menu()
         teacher_panel()
-        page_language(language().tag)
+        page_head(language().tag)
     navigation().run()
 else:
     app = st.App(

@@ -74,6 +74,7 @@ def join_box() -> None:
             qr_png(address),
             width=180,
             caption=_("QR code of {address}", address=address),
+            alt=_("QR code of {address}", address=address),
         )
 
 

@@ -9,14 +9,29 @@ import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
-from mnist_core.presentation.charts import activation_heatmap, probability_frame, probability_spec
+from mnist_core.presentation.charts import (
+    activation_heatmap,
+    described,
+    probability_frame,
+    probability_spec,
+    probability_words,
+)
 from mnist_core.presentation.describe import state_name
-from mnist_core.presentation.pictures import enlarge, signed_image, weight_image
+from mnist_core.presentation.pictures import (
+    NEGATIVE_CSS,
+    POSITIVE_CSS,
+    enlarge,
+    signed_image,
+    weight_image,
+)
+from mnist_core.presentation.streamlit_words import translating_script
 from mnist_core.serving import reading as rd
 from mnist_core.serving.drawings import DrawingRefused, canvas_pixels
 from mnist_core.serving.explain import explain
 from mnist_core.serving.model_files import ModelFileError
 from mnist_core.serving.network import MLP
+from mnist_core.serving.photo import photo_drawing
+from mnist_core.serving.photo_file import MAX_PHOTO_MB, PhotoError
 from mnist_core.serving.shape import SCRIBBLE, SEVERAL, TOO_SMALL
 from mnist_core.storage.database import StorageError
 from mnist_core.storage.drawings import NewDrawing
@@ -53,6 +68,9 @@ START_DRAWING = "_start_drawing"  # (canvas key, Fabric JSON): what Undo or Rese
 # (canvas key, PNG data URL, stroke count): what the canvas showed when Undo or Reset asked
 # for a redraw; while it still sends that, the redraw has not reached it yet.
 REPLACED = "_replaced_drawing"
+PHOTO_SHOWN = "_photo_shown"  # the photo control whose photo is read, until the next stroke
+PHOTO_INK = "_photo_ink"  # (file id, the photo as the canvas's ink image): decoded once
+LAST_CANVAS = "_last_canvas"  # what the canvas showed at the last run: a change is a stroke
 
 # On a phone (Streamlit stacks columns below 640 px) the canvas and the answer come first,
 # so both are in view while drawing; the model and brush follow them, the title shrinks.
@@ -120,7 +138,9 @@ HIDE_TOOLBAR = """<script>
 })();
 </script>"""
 with st.container(key="page-setup"):
-    st.html(PAGE_STYLE + HIDE_TOOLBAR, unsafe_allow_javascript=True)
+    st.html(
+        PAGE_STYLE + HIDE_TOOLBAR + translating_script("photo", _), unsafe_allow_javascript=True
+    )
 
 with st.container(key="intro"):
     st.title(_("Draw a digit"))
@@ -207,9 +227,13 @@ VERDICT_COLOURS = {"confident": "#c62828", "unsure": "#9a5b00"}
 QUIET = "#5f6b7a"  # a blank canvas or no digit: grey, 5.3:1 on white
 
 
-def describe(reading: rd.Reading) -> None:
+def describe(reading: rd.Reading, from_photo: bool = False) -> None:
     """The verdict, big enough to read from the back of a classroom, and one plain line."""
-    if reading.verdict == rd.BLANK:
+    if reading.verdict == rd.BLANK and from_photo:
+        big, headline = "?", _("No digit found in the photo")
+        line = _("Write one digit, big and dark, on white paper, and take the photo again.")
+        detail = ""
+    elif reading.verdict == rd.BLANK:
         big, headline = "?", _("Draw a digit on the canvas")
         line, detail = _("The network's answer will appear here."), ""
     elif reading.verdict == rd.NOT_A_DIGIT:
@@ -299,7 +323,7 @@ def inside(reading: rd.Reading, network: MLP, members: int) -> None:
     st.markdown(
         _(
             "**The {count} units of layer 1 that fire most for your drawing, and what each "
-            "one looks for.** Red pixels make a unit fire, blue ones hold it back: each unit "
+            "one looks for.** Orange pixels make a unit fire, blue ones hold it back: each unit "
             "looks for its own pattern of lines. The number is how strongly it fires now.",
             count=TOP_UNITS,
         ),
@@ -317,6 +341,7 @@ def inside(reading: rd.Reading, network: MLP, members: int) -> None:
                 unit=unit,
                 strength=_.number(float(first[unit]), 1),
             ),
+            alt=_("The pattern of lines unit {unit} looks for", unit=unit),
         )
 
 
@@ -326,7 +351,7 @@ WHY_HELP = _(
     "score with respect to the input, times the input. For a network of ReLU layers this is "
     "exact: the dots' values add up to the score, less a constant the biases give. The right "
     "picture does the same for the answer's score minus the runner-up's. Each picture has "
-    "its own scale, the same for red and blue."
+    "its own scale, the same for orange and blue."
 )
 WHY_WIDTH = 170  # two pictures side by side on a 390 px phone
 
@@ -342,7 +367,7 @@ def why(reading: rd.Reading, network: MLP) -> None:
         answer, other = reason.answer, reason.runner_up
         st.markdown(
             _(
-                "Red dots pushed the network towards **{answer}**, blue dots pushed it away; "
+                "Orange dots pushed the network towards **{answer}**, blue dots pushed it away; "
                 "the stronger the colour, the stronger the push.",
                 answer=answer,
             )
@@ -351,17 +376,43 @@ def why(reading: rd.Reading, network: MLP) -> None:
             st.image(
                 signed_image(reason.towards, scale=10),
                 caption=_("Why {answer}", answer=answer),
+                alt=_(
+                    "A map of your drawing: the dots that pushed the network towards {answer}",
+                    answer=answer,
+                ),
                 width=WHY_WIDTH,
             )
             st.image(
                 signed_image(reason.versus, scale=10),
                 caption=_(
-                    "Why {answer} and not {other}: red for {answer}, blue for {other}",
+                    "Why {answer} and not {other}: orange for {answer}, blue for {other}",
+                    answer=answer,
+                    other=other,
+                ),
+                alt=_(
+                    "A map of your drawing: the dots that made it {answer} rather than {other}",
                     answer=answer,
                     other=other,
                 ),
                 width=WHY_WIDTH,
             )
+        st.markdown(why_legend(answer), unsafe_allow_html=True)
+
+
+def why_legend(answer: int) -> str:
+    """The colour scale in words, so the pictures never rest on colour alone."""
+    ends = [
+        (POSITIVE_CSS, _("orange: pushed towards {answer}", answer=answer)),
+        ("#ffffff", _("white: no push")),
+        (NEGATIVE_CSS, _("blue: pushed away from {answer}", answer=answer)),
+    ]
+    swatches = "".join(
+        f"<span style='display:inline-flex;align-items:center;gap:0.35rem;margin-right:1rem'>"
+        f"<span aria-hidden='true' style='width:1rem;height:1rem;background:{colour};"
+        f"border:1px solid #5f6b7a;display:inline-block'></span>{html.escape(words)}</span>"
+        for colour, words in ends
+    )
+    return f"<div style='font-size:0.9rem'>{swatches}</div>"
 
 
 def label_area(reading: rd.Reading, drawing: np.ndarray | None) -> None:
@@ -458,6 +509,8 @@ def keep(label: int) -> None:
         return
     st.session_state[KEPT] = Kept(kept_id, label, total)
     st.session_state[CANVAS_GENERATION] = st.session_state.get(CANVAS_GENERATION, 0) + 1
+    for photo in (PHOTO_SHOWN, PHOTO_INK):  # the photo is not kept, only its 28x28 with the label
+        st.session_state.pop(photo, None)
 
 
 def take_back() -> None:
@@ -521,24 +574,85 @@ def drawing_area() -> None:
                 args=(canvas_key,),
                 help=_("Clear the canvas and start again."),
             )
+        photo = photo_box(generation)
     problem = ""
     try:
         network = network_for(choice)
     except ModelFileError as exc:
         network = None
         problem = _("This model cannot be used: {reason}. Pick another one.", reason=exc)
-    sent = None if redrawing(canvas_key) else sent_drawing(canvas_key)
+    if stroked(canvas_key):
+        st.session_state.pop(PHOTO_SHOWN, None)  # a new line on the canvas: read the canvas
+    photo_read = photo is not None and bool(st.session_state.get(PHOTO_SHOWN))
     try:
-        drawing = canvas_pixels(sent, CANVAS, CANVAS)
-    except DrawingRefused as exc:
+        if photo_read:
+            drawing = photo_ink(photo)
+        else:
+            sent = None if redrawing(canvas_key) else sent_drawing(canvas_key)
+            drawing = canvas_pixels(sent, CANVAS, CANVAS)
+    except (DrawingRefused, PhotoError) as exc:
         drawing, problem = None, problem or _.render(exc)
     if network is None or drawing is None:
         reading = rd.Reading(rd.BLANK, None, None)
     else:
         reading = rd.read_drawing(network, drawing)
     with right:
-        show_answer(reading, network, drawing, problem)
+        show_answer(reading, network, drawing, problem, from_photo=photo_read)
     show_details(reading, network, choice.members)
+
+
+def photo_box(generation: int) -> object | None:
+    """The way in without the canvas: a digit written on paper, photographed with the
+    camera or uploaded as a file. The photo to read (the one last taken or chosen), or
+    None; a new canvas after a kept label brings new, empty controls, so the photo goes."""
+    with st.container(key="photo"):
+        st.markdown("**" + _("Or a digit written on paper") + "**")
+        camera = st.toggle(
+            _("Take a photo with the camera"),
+            key="photo-camera",
+            help=_("Write one digit with a dark pen, big, on white paper, and photograph it."),
+        )
+        shot = None
+        if camera:
+            shot = st.camera_input(
+                _("Photo of your digit"),
+                key=f"photo-shot-{generation}",
+                on_change=show_photo,
+                args=(f"photo-shot-{generation}",),
+            )
+        upload = st.file_uploader(
+            _("Upload a photo of your digit (PNG or JPEG, up to {size} MB)", size=MAX_PHOTO_MB),
+            type=["png", "jpg", "jpeg"],
+            max_upload_size=MAX_PHOTO_MB,
+            key=f"photo-file-{generation}",
+            on_change=show_photo,
+            args=(f"photo-file-{generation}",),
+        )
+    return {f"photo-shot-{generation}": shot, f"photo-file-{generation}": upload}.get(
+        st.session_state.get(PHOTO_SHOWN, "")
+    )
+
+
+def show_photo(key: str) -> None:
+    """A photo taken or chosen is read in place of the canvas (until the next stroke)."""
+    st.session_state[PHOTO_SHOWN] = key if st.session_state.get(key) is not None else None
+
+
+def photo_ink(photo) -> np.ndarray:
+    """The photo as the canvas's ink image, decoded once per photo, not on every rerun."""
+    cached = st.session_state.get(PHOTO_INK)
+    if cached is None or cached[0] != photo.file_id:
+        cached = (photo.file_id, photo_drawing(photo.getvalue()))
+        st.session_state[PHOTO_INK] = cached
+    return cached[1]
+
+
+def stroked(canvas_key: str) -> bool:
+    """Whether the canvas shows something new since the last run: a stroke, Undo or Reset."""
+    now = shown(canvas_key)
+    before = st.session_state.get(LAST_CANVAS)
+    st.session_state[LAST_CANVAS] = now
+    return before is not None and before != now and before[0] == now[0]
 
 
 def canvas_state(canvas_key: str) -> dict:
@@ -612,9 +726,14 @@ def redraw(canvas_key: str, objects: list) -> None:
 
 
 def show_answer(
-    reading: rd.Reading, network, drawing: np.ndarray | None, problem: str = ""
+    reading: rd.Reading,
+    network,
+    drawing: np.ndarray | None,
+    problem: str = "",
+    from_photo: bool = False,
 ) -> None:
-    """The verdict and, under it, the buttons that tell the network the truth."""
+    """The verdict (of the drawing, or of the photo just taken) and, under it, the buttons
+    that tell the network the truth."""
     with st.container(key="prediction"):
         if problem:
             st.warning(problem)
@@ -625,7 +744,9 @@ def show_answer(
             )
             st.caption(_("Its answers appear as soon as it has practised a little."))
         else:
-            describe(reading)
+            describe(reading, from_photo)
+            if from_photo:
+                st.caption(_("Read from your photo. Draw on the canvas to read a drawing again."))
     label_area(reading, drawing)
     if choice.run_id is not None and network is not None:
         run = registry().get(choice.run_id)
@@ -649,12 +770,17 @@ def show_details(reading: rd.Reading, network: MLP | None, members: int) -> None
             why(reading, network)
     chart_col, image_col = st.columns([3, 2])
     chart_col.vega_lite_chart(
-        probability_frame(reading.probabilities), PROBABILITY_SPEC, width="stretch"
+        probability_frame(reading.probabilities),
+        described(PROBABILITY_SPEC, probability_words(reading.probabilities, _)),
+        width="stretch",
     )
     pixels = np.zeros((28, 28)) if reading.pixels is None else reading.pixels
     image_col.image(
         enlarge(pixels, scale=8),
         caption=_("What the network sees: your drawing shrunk to a tiny square, 28 by 28 dots"),
+        alt=_("Your drawing as the network receives it, 28 by 28 dots")
+        if reading.pixels is not None
+        else _("An empty square of 28 by 28 dots: nothing drawn yet"),
     )
     image_col.caption(
         _("Each dot is one number from 0 (black) to 1 (white): 784 numbers go into the network."),

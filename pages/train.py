@@ -25,9 +25,12 @@ from mnist_core.presentation.both_sides import both_sides
 from mnist_core.presentation.charts import (
     accuracy_frame,
     accuracy_spec,
+    accuracy_words,
     confusion_chart,
+    described,
     loss_frame,
     loss_spec,
+    loss_words,
 )
 from mnist_core.presentation.compare import comparison_chart, comparison_frame, comparison_key
 from mnist_core.presentation.describe import (
@@ -689,11 +692,16 @@ def live_view(run_id: int, polling: bool) -> None:
         if run.losses:
             left, right = st.columns(2)
             losses = list(run.losses)
-            left.vega_lite_chart(loss_frame(losses), loss_spec(_), width="stretch")
+            left.vega_lite_chart(
+                loss_frame(losses), described(loss_spec(_), loss_words(losses, _)), width="stretch"
+            )
             if run.epochs:
                 right.vega_lite_chart(
                     accuracy_frame(list(run.epochs), _),
-                    accuracy_spec(run.config.class_data, _),
+                    described(
+                        accuracy_spec(run.config.class_data, _),
+                        accuracy_words(list(run.epochs), _),
+                    ),
                     width="stretch",
                 )
             else:
@@ -798,6 +806,11 @@ def mistakes_gallery(run: RunView, shown: int = 24, per_row: int = 6) -> None:
             cell.image(
                 enlarge(mistakes.images[i] / 255.0, scale=2, grid=False),
                 caption=f"{mistakes.labels[i]} → {mistakes.predicted[i]}",
+                alt=_(
+                    "A test digit {digit} that the network read as {read}",
+                    digit=int(mistakes.labels[i]),
+                    read=int(mistakes.predicted[i]),
+                ),
             )
 
 

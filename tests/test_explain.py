@@ -102,14 +102,36 @@ def test_black_pixels_get_no_share_and_a_linear_output_works_too(small_mnist):
         assert why.answer != why.runner_up
 
 
-def test_the_picture_is_red_for_towards_blue_for_away_white_at_zero():
+def test_the_picture_is_orange_for_towards_blue_for_away_white_at_zero():
     values = np.zeros(784)
     values[0], values[1], values[2] = 2.0, -2.0, 1.0
     picture = signed_image(values, scale=10)
     assert picture.shape == (280, 280, 3) and picture.dtype == np.uint8
-    assert picture[5, 5].tolist() == [255, 0, 0]  # the strongest push towards: full red
-    assert picture[5, 15].tolist() == [0, 0, 255]  # as strong away: full blue
-    assert picture[5, 25].tolist() == [255, 127, 127]  # half as strong: half as deep
+    assert picture[5, 5].tolist() == [213, 94, 0]  # the strongest push towards: full orange
+    assert picture[5, 15].tolist() == [0, 114, 178]  # as strong away: full blue
+    assert picture[5, 25].tolist() == [234, 174, 128]  # half as strong: half as deep
     assert picture[5, 35].tolist() == [255, 255, 255]  # no push: white
-    assert picture[0, 5].tolist() != [255, 0, 0]  # a faint grid line between pixels
+    assert picture[0, 5].tolist() != [213, 94, 0]  # a faint grid line between pixels
+
+
+def luminance(rgb) -> float:
+    """WCAG 2.1's relative luminance of an sRGB colour."""
+    linear = [
+        c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in np.array(rgb) / 255
+    ]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_both_colours_stand_out_on_white_and_from_each_other_without_red_green():
+    """3:1 against the white page (WCAG 1.4.11), and apart for a red-green colour-blind
+    eye: Vienot's deuteranopia simulation leaves them far apart in lightness and hue."""
+    values = np.zeros(784)
+    values[0], values[1] = 1.0, -1.0
+    picture = signed_image(values, scale=10, grid=False)
+    orange, blue = picture[5, 5], picture[5, 15]
+    for colour in (orange, blue):
+        assert 1.05 / (luminance(colour) + 0.05) >= 3.0
+    deutan = np.array([[0.29275, 0.70725, 0.0], [0.29275, 0.70725, 0.0], [-0.02234, 0.02234, 1.0]])
+    seen = [deutan @ (np.array(c) / 255) for c in (orange, blue)]
+    assert abs(seen[0][2] - seen[1][2]) > 0.4  # the blue channel tells them apart
     assert (signed_image(np.full(784, np.nan)) == 255).any()  # blown-up weights: no crash

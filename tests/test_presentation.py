@@ -290,7 +290,7 @@ def test_pictures_have_visible_pixels():
     assert image[4, 4].tolist() == [255, 255, 255]  # inside the first lit pixel
     weights = weight_image(np.linspace(-1, 1, 784))
     assert weights.shape == (112, 112, 3)
-    assert weights[0, 0].tolist()[2] == 255 and weights[-1, -1].tolist()[0] == 255
+    assert weights[0, 0].tolist() == [0, 114, 178] and weights[-1, -1].tolist() == [213, 94, 0]
 
 
 def test_save_model_for_picker_listing(tmp_path):

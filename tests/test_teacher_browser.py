@@ -149,6 +149,15 @@ def test_the_teacher_removes_a_drawing_and_students_cannot(open_tab):
     become_teacher(teacher)
     removes = teacher.get_by_role("button", name="Remove", exact=True)
     removes.first.wait_for()
+    # The wall is whole once every picture has its Remove button (counting while it is still
+    # drawn would count some).
+    teacher.wait_for_function(
+        "(sel) => { const n = document.querySelectorAll(sel).length;"
+        " const buttons = [...document.querySelectorAll(sel.split(' ')[0] + ' button')]"
+        ".filter(b => b.innerText.trim() === 'Remove').length;"
+        " return n > 0 && n === buttons; }",
+        arg=f"{WALL} figure",
+    )
     before = removes.count()
     removes.first.click()
     teacher.wait_for_function(

@@ -364,3 +364,50 @@ def confusion_chart(
         ),
         tr,
     )
+
+
+def described(spec: dict, words: str) -> dict:
+    """The spec with a text alternative: Vega gives the chart `words` as its accessible
+    description, so a screen reader says what the picture shows."""
+    return {**spec, "description": words}
+
+
+def probability_words(probabilities: np.ndarray | None, tr: Translator = ENGLISH) -> str:
+    """The chart of the ten probabilities in words: its three tallest bars."""
+    if probabilities is None:
+        return tr("No answer yet: all ten bars are empty.")
+    top = np.argsort(probabilities)[::-1][:3]
+    listed = ", ".join(
+        tr("{digit}: {percent}", digit=int(d), percent=tr.percent(float(probabilities[d])))
+        for d in top
+    )
+    # Translators: {answers} lists digits with how sure the network is, as "7: 98%, 1: 1%".
+    return tr("How sure it is about each digit. The tallest bars: {answers}.", answers=listed)
+
+
+def loss_words(losses: list[tuple[int, float]], tr: Translator = ENGLISH) -> str:
+    """The loss chart in words: where the loss started and where it is now."""
+    (first_step, first), (last_step, last) = losses[0], losses[-1]
+    return tr(
+        "How wrong it is (loss): {first} at step {first_step}, {last} at step {last_step}.",
+        first=tr.number(first, 4),
+        first_step=tr.number(first_step),
+        last=tr.number(last, 4),
+        last_step=tr.number(last_step),
+    )
+
+
+def accuracy_words(epochs: list, tr: Translator = ENGLISH) -> str:
+    """The accuracy chart in words: the last epoch's figures."""
+    last = epochs[-1]
+    training, validation, class_data = curve_names(tr)
+    parts = [f"{training} {tr.percent(last.train_accuracy, 1)}"]
+    if last.val_accuracy is not None:
+        parts.append(f"{validation} {tr.percent(last.val_accuracy, 1)}")
+    if last.class_accuracy is not None:
+        parts.append(f"{class_data} {tr.percent(last.class_accuracy, 1)}")
+    return tr(
+        "How many it gets right after epoch {epoch}: {figures}.",
+        epoch=last.epoch,
+        figures=", ".join(parts),
+    )
