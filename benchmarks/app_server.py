@@ -46,7 +46,7 @@ def app_process(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, process)
+        wait_healthy(url, process)
         yield url, process
     finally:
         process.terminate()
@@ -58,15 +58,19 @@ def app_process(
             out.close()
 
 
-def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
+def wait_healthy(
+    url: str, process: subprocess.Popen, timeout: float = 60.0, name: str = "streamlit"
+) -> None:
+    """Until `url` answers Streamlit's health check (straight, or through a proxy such as
+    nginx, `name`), or `process` exits."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {process.returncode}")
+            raise RuntimeError(f"{name} exited with code {process.returncode}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
             time.sleep(0.2)  # the server is not listening yet; nothing to wait on but time
-    raise TimeoutError(f"the app at {url} did not come up within {timeout} s")
+    raise TimeoutError(f"{name} at {url} did not come up within {timeout} s")

@@ -275,7 +275,9 @@ def _stored(image: Image.Image, rng: np.random.Generator, conditions: list[str])
     """The file: mostly a JPEG at quality 40-90, sometimes stored sideways with an EXIF
     orientation, sometimes a PNG."""
     buffer = io.BytesIO()
-    if rng.random() < 0.1:
+    # A PNG only up to 3 megapixels (a scan, a screenshot): a phone's 12-megapixel photo as
+    # a PNG is 20-35 MB, which the page refuses, as it should.
+    if rng.random() < 0.1 and image.width * image.height <= 3_000_000:
         conditions.append("png")
         image.save(buffer, format="PNG", compress_level=1)
         return buffer.getvalue()

@@ -143,6 +143,8 @@ def settings_config() -> TrainConfig:
         engine=s["engine"],
         seed=int(s["seed"]),
         class_share=float(s.get("class_share", TrainConfig.class_share)),
+        # Not a setting of its own on the page: the preset's (the fine-tune preset's only).
+        remember_weight=PRESETS[s.get("preset", DEFAULT_PRESET)].config.remember_weight,
     ).validate()
 
 

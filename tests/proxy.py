@@ -14,11 +14,10 @@ import contextlib
 import re
 import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from benchmarks.app_server import free_port
+from benchmarks.app_server import free_port, wait_healthy
 from tests.conftest import ROOT
 
 NGINX = "/usr/sbin/nginx"
@@ -81,7 +80,7 @@ def running_nginx(servers: Sequence[str], folder: Path) -> Iterator[str]:
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_answering(url, process)
+        wait_healthy(url, process, timeout=30.0, name="nginx")
         yield url
     finally:
         process.terminate()
@@ -111,17 +110,3 @@ def upstreams(folder: Path) -> set[str]:
 def _log(folder: Path) -> list[list[str]]:
     path = folder / "access.log"
     return [line.split() for line in path.read_text().splitlines()] if path.exists() else []
-
-
-def _wait_answering(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"nginx exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)  # not listening yet: nothing to wait on but time
-    raise TimeoutError(f"nginx at {url} did not answer within {timeout} s")

@@ -208,3 +208,15 @@ def test_why_this_answer_opens_under_the_answer_and_shows_both_maps(page):
     clear(page)  # a blank canvas: the maps go with the reading
     why.get_by_text("Draw a digit to see why").wait_for()
     assert why.locator("[data-testid=stImage]").count() == 0
+
+
+def test_a_digit_the_detector_flags_is_taught_through_it_is_a_digit(page):
+    """A 0 drawn as a box (square corners) is answered "not a digit"; the student says it
+    is a 0, and it joins the class's drawings like any other label."""
+    box = [[(70, 40), (210, 40), (210, 240), (70, 240), (70, 40)]]
+    draw(page, box)
+    page.locator(".st-key-prediction").get_by_text("That does not look like a digit").wait_for()
+    page.get_by_role("radiogroup", name="It is a digit:").get_by_role("radio", name="0").click()
+    page.get_by_text(re.compile(r"Kept: your 0 is in the class's collection")).wait_for()
+    page.get_by_role("link", name="Class").click()
+    page.locator(".st-key-class-wall img[alt='a drawing of a 0']").first.wait_for()

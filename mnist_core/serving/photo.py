@@ -112,6 +112,11 @@ def _ink(darker: np.ndarray) -> np.ndarray:
 
 def _pieces(mask: np.ndarray, short: int) -> np.ndarray:
     """The ink of the pieces that may be digits: no specks, dust, or ink at the edge."""
+    # Whatever touches the photo's edge (the table beyond the sheet, a finger) goes before
+    # pieces are joined, so that a digit written near the sheet's edge is not joined to it.
+    touching, _ = ndimage.label(mask, structure=np.ones((3, 3)))
+    edge = np.unique(np.concatenate([touching[0], touching[-1], touching[:, 0], touching[:, -1]]))
+    mask = mask & ~np.isin(touching, edge[edge > 0])
     joined = ndimage.binary_dilation(mask, iterations=max(1, round(JOIN * short)))
     labels, count = ndimage.label(joined, structure=np.ones((3, 3)))
     if count == 0:
