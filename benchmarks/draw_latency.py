@@ -35,7 +35,7 @@ DRAW_PAGE_READY = """() => { const b = document.querySelector('.st-key-predictio
 WHY_READY = """() => { const b = document.querySelector('.st-key-prediction');
     const w = document.querySelector('.st-key-why');
     return b && /(^|\\D)\\d(\\D|$)/.test(b.innerText) && !b.innerText.includes('Draw a digit')
-        && w && w.innerText.includes('Red dots') && w.querySelectorAll('img').length === 2; }"""
+        && w && w.innerText.includes('Orange dots') && w.querySelectorAll('img').length === 2; }"""
 DRAW_PAGE_BLANK = """() => { const b = document.querySelector('.st-key-prediction');
     return b && b.innerText.includes('Draw a digit') && !/\\d/.test(b.innerText); }"""
 WHY_BLANK = """() => { const b = document.querySelector('.st-key-prediction');

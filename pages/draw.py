@@ -546,6 +546,9 @@ def drawing_area() -> None:
     canvas_key = f"canvas-{generation}-{brush}"
     with st.container(key="drawing-row"):
         left, right = st.columns([5, 6], gap="large")
+    # The photo goes under the canvas's column, outside the row: a phone stacks the columns,
+    # and the answer must come straight after the canvas, in view while drawing.
+    photo_col = st.columns([5, 6], gap="large")[0]
     with left:
         st_canvas(
             stroke_width=brush,
@@ -574,6 +577,7 @@ def drawing_area() -> None:
                 args=(canvas_key,),
                 help=_("Clear the canvas and start again."),
             )
+    with photo_col:
         photo = photo_box(generation)
     problem = ""
     try:

@@ -202,7 +202,7 @@ def test_why_this_answer_opens_under_the_answer_and_shows_both_maps(page):
     why = page.locator(".st-key-why")
     why.locator("[data-testid=stImage]").nth(1).wait_for()
     text = why.inner_text()
-    assert "Red dots pushed the network towards 7" in text
+    assert "Orange dots pushed the network towards 7" in text
     assert re.search(r"Why 7 and not \d", text)
     assert why.bounding_box()["y"] > page.locator(".st-key-prediction").bounding_box()["y"]
     clear(page)  # a blank canvas: the maps go with the reading
