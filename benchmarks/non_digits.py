@@ -917,12 +917,46 @@ ANGULAR: dict[str, Strokes] = {
     ],
     "9 blocky": [[(80, 50), (20, 50), (20, 0), (80, 0), (80, 100), (20, 100)]],
 }
+# A second set of angular digits, other styles than ANGULAR's (hexagons, flags, brackets,
+# diamonds, crossbars; narrow and wide, slanted, one stroke or several). Authored blind to
+# the detector's training generator (issue 27), by a helper who did not read
+# mnist_core/training.
+ANGULAR_FRESH: dict[str, Strokes] = {
+    "0 hexagon": [[(50, 0), (75, 22), (75, 78), (50, 100), (25, 78), (25, 22), (50, 0)]],
+    "0 octagon": [
+        [(40, 0), (70, 0), (85, 18), (80, 82), (62, 100), (32, 100), (16, 82), (22, 18), (40, 0)]
+    ],
+    "1 flag base": [[(30, 22), (55, 0), (55, 100)], [(30, 100), (80, 100)]],
+    "1 slanted flag": [[(32, 24), (62, 0), (48, 100)]],
+    "2 z hook": [[(15, 22), (32, 0), (78, 0), (85, 18), (15, 100), (88, 100)]],
+    "2 tall": [[(28, 0), (72, 0), (72, 40), (28, 78), (28, 100), (75, 100)]],
+    "3 flat top": [[(18, 0), (80, 0), (42, 40), (80, 55), (80, 88), (66, 100), (18, 100)]],
+    "3 brackets": [[(22, 0), (80, 22), (40, 50), (80, 78), (22, 100)]],
+    "4 closed": [[(62, 100), (62, 0), (12, 66), (88, 66)]],
+    "4 narrow": [[(55, 0), (25, 62), (75, 62)], [(60, 32), (55, 100)]],
+    "5 flag belly": [[(25, 0), (20, 45), (75, 45), (80, 95), (18, 100)], [(25, 0), (85, 0)]],
+    "5 chamfered": [[(72, 0), (36, 0), (30, 42), (64, 44), (72, 84), (56, 100), (24, 96)]],
+    "6 slanted": [[(72, 0), (24, 52), (24, 100), (80, 100), (80, 60), (24, 60)]],
+    "6 diamond loop": [[(66, 0), (25, 66), (50, 100), (78, 72), (50, 48), (27, 62)]],
+    "7 crossbar": [[(15, 0), (85, 0), (40, 100)], [(35, 50), (75, 50)]],
+    "7 tick": [[(20, 16), (20, 0), (80, 0), (46, 100)]],
+    "8 diamonds": [
+        [(50, 0), (74, 24), (50, 48), (26, 24), (50, 0)],
+        [(50, 48), (86, 74), (50, 100), (14, 74), (50, 48)],
+    ],
+    "8 crossed": [[(50, 46), (25, 22), (50, 0), (75, 22), (20, 75), (50, 100), (80, 75), (50, 46)]],
+    "9 triangle head": [[(74, 48), (18, 26), (74, 0), (74, 48), (70, 100)]],
+    "9 diamond head": [[(80, 30), (50, 0), (22, 30), (50, 58), (80, 30), (60, 100)]],
+}
 BRUSHES = (8, 20, 40)  # the canvas's thinnest, default and thickest brush
 
 
-def angular_digits() -> Iterator[tuple[str, int, np.ndarray]]:
-    """Each angular digit drawn in the middle of the canvas with each brush."""
-    for name, strokes in ANGULAR.items():
+def angular_digits(
+    shapes: dict[str, Strokes] = ANGULAR,
+) -> Iterator[tuple[str, int, np.ndarray]]:
+    """Each of these angular digits (ANGULAR unless told) drawn in the middle of the canvas
+    with each brush."""
+    for name, strokes in shapes.items():
         placed_strokes = [[(40 + 2 * x, 40 + 2 * y) for x, y in s] for s in strokes]
         for brush in BRUSHES:
             yield name, brush, np.asarray(render(placed_strokes, CANVAS, brush))
@@ -1006,13 +1040,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.angular:
         detector = load_detector(args.detector)
-        shown = Counter()
-        for name, brush, image in angular_digits():
-            reading = rd.read_drawing(network, image, detector)
-            shown[name] += not flagged(reading)
-            print(f"  {name:12s} brush {brush:2d}: {answer(reading)} ({reading.digit})")
-        read = sum(shown.values())
-        print(f"angular digits read as digits: {read} of {len(ANGULAR) * len(BRUSHES)}")
+        for label, drawn in (("angular", ANGULAR), ("fresh angular", ANGULAR_FRESH)):
+            read = 0
+            for name, brush, image in angular_digits(drawn):
+                reading = rd.read_drawing(network, image, detector)
+                read += not flagged(reading)
+                print(f"  {name:15s} brush {brush:2d}: {answer(reading)} ({reading.digit})")
+            print(f"{label} digits read as digits: {read} of {len(drawn) * len(BRUSHES)}")
         return 0
     rng = np.random.default_rng(args.seed + list(PARTS).index(args.part))
     real = list(digits(args.part, rng, args.per_digit))

@@ -2,7 +2,8 @@
 
 Each photo is the hand-authored stroke digits of benchmarks/handwriting.py written with a
 pen on a sheet and photographed: a paper colour and texture, light falling off across the
-sheet, often a soft shadow (a hand, a phone), sometimes the table beyond the sheet's edge;
+sheet, often a soft shadow (a hand, a phone), sometimes the table beyond the sheet's
+straight edge (a margin of paper beyond the ink: nobody writes on the table);
 the digit 15-60% of the frame's height, anywhere in it, tilted up to 10 degrees, sometimes
 seen at a slant (perspective); a blue ballpoint's thin line, a black marker's thick one or
 a pencil's grainy grey; then the camera: defocus blur, sensor noise, a JPEG at quality
@@ -131,9 +132,9 @@ def photo(kind: str, rng: np.random.Generator, pen: str, size: tuple[int, int], 
     if strokes and rng.random() < 0.3:
         strokes = _perspective(strokes, rng, width, height)
         conditions.append("perspective")
-    scene = _scene(rng, width, height, conditions)
     ink = PENS[pen]
     line = float(rng.uniform(*ink.width)) * share * height
+    scene = _scene(rng, width, height, conditions, _reach(strokes, width, height, line))
     mask = _ink_mask(strokes, width, height, line)
     if ink.grainy:
         mask *= _upscaled(rng.uniform(0.35, 1.0, (height // 2, width // 2)), width, height)
@@ -196,11 +197,38 @@ def _perspective(
     return out
 
 
+@dataclass(frozen=True)
+class Edge:
+    """The table beyond the sheet's edge: where the edge runs and the table's colour."""
+
+    turn: float  # the direction from the frame's middle across the edge, in radians
+    offset: float  # how far the edge is from the middle, in frame widths and heights
+    colour: tuple[int, int, int]
+
+
+def _reach(
+    strokes: list[Stroke], width: int, height: int, line: float
+) -> tuple[np.ndarray, float] | None:
+    """The ink's points and its line's half width, in the frame's units (0 to 1 across):
+    what the sheet's edge must stay beyond, since nobody writes on the table."""
+    if not strokes:
+        return None
+    points = np.array([p for s in strokes for p in s], np.float32)
+    return np.column_stack([points[:, 0] / width - 0.5, points[:, 1] / height - 0.5]), (
+        line / 2 / min(width, height)
+    )
+
+
 def _scene(
-    rng: np.random.Generator, width: int, height: int, conditions: list[str]
-) -> tuple[np.ndarray, np.ndarray]:
+    rng: np.random.Generator,
+    width: int,
+    height: int,
+    conditions: list[str],
+    reach: tuple[np.ndarray, float] | None,
+) -> tuple[np.ndarray, np.ndarray, Edge | None]:
     """The sheet without ink: its colour (RGB) and the light falling on it, on a coarse grid
-    (eight times smaller) since both change slowly."""
+    (eight times smaller) since both change slowly, and sometimes the table beyond its edge
+    (drawn at full size by _camera: a sheet's edge is sharp)."""
     w, h = max(8, width // 8), max(8, height // 8)
     y, x = np.mgrid[0:h, 0:w].astype(np.float32)
     x, y = x / w - 0.5, y / h - 0.5
@@ -217,12 +245,19 @@ def _scene(
     colour = np.broadcast_to(
         np.array(PAPERS[int(rng.integers(len(PAPERS)))], np.float32), (h, w, 3)
     ).copy()
+    edge = None
     if rng.random() < 0.3:
-        conditions.append("edge")
-        turn = rng.uniform(-0.1, 0.1) + rng.integers(4) * math.pi / 2
-        beyond = x * math.cos(turn) + y * math.sin(turn) - (0.5 - rng.uniform(0.03, 0.12))
-        colour[beyond > 0] = TABLES[int(rng.integers(len(TABLES)))]
-    return colour, light
+        turn = float(rng.uniform(-0.1, 0.1) + rng.integers(4) * math.pi / 2)
+        offset = 0.5 - float(rng.uniform(0.03, 0.12))
+        table = TABLES[int(rng.integers(len(TABLES)))]
+        if reach is not None:  # a margin of paper between the ink and the edge
+            points, half_line = reach
+            beyond = points @ np.array([math.cos(turn), math.sin(turn)], np.float32)
+            offset = max(offset, float(beyond.max()) + half_line + 0.02)
+        if offset < 0.5:
+            conditions.append("edge")
+            edge = Edge(turn, offset, table)
+    return colour, light, edge
 
 
 def _ink_mask(strokes: list[Stroke], width: int, height: int, line: float) -> np.ndarray:
@@ -245,14 +280,18 @@ def _upscaled(field: np.ndarray, width: int, height: int) -> np.ndarray:
 
 
 def _camera(
-    scene: tuple[np.ndarray, np.ndarray], ink: np.ndarray, colour: np.ndarray, rng
+    scene: tuple[np.ndarray, np.ndarray, Edge | None], ink: np.ndarray, colour: np.ndarray, rng
 ) -> Image.Image:
     """The sheet and its ink through a lens (defocus blur) onto a sensor (noise)."""
     height, width = ink.shape
-    sheet, light = scene
+    sheet, light, edge = scene
     texture = rng.normal(0, rng.uniform(0.005, 0.03), (max(1, height // 3), max(1, width // 3)))
     shade = _upscaled(light, width, height) * (1 + _upscaled(texture, width, height))
     paper = np.stack([_upscaled(sheet[..., c], width, height) for c in range(3)], axis=2)
+    if edge is not None:
+        x = np.arange(width, dtype=np.float32) / width - 0.5
+        y = np.arange(height, dtype=np.float32)[:, None] / height - 0.5
+        paper[x * math.cos(edge.turn) + y * math.sin(edge.turn) > edge.offset] = edge.colour
     covered = ink[..., None]
     seen = (paper * (1 - covered) + colour * covered) * shade[..., None]
     image = Image.fromarray(np.clip(seen, 0, 255).astype(np.uint8))

@@ -324,3 +324,58 @@ def test_the_detectors_stroke_digits_read_as_their_digits(network):
         for _, s in STROKE_DIGITS
     ]
     assert read == [digit for digit, _ in STROKE_DIGITS]
+
+
+def test_angular_training_digits_keep_their_ends_and_corners_and_their_digit(network):
+    """Issue 27: a third of the detector's stroke digits are drawn in straight lines, as some
+    hands draw; cut that way they keep where they start, end and turn sharply, and the
+    bundled network still reads them as the digits they are meant to be."""
+    from mnist_core.training.non_digits import fitted
+    from mnist_core.training.not_a_digit import STROKE_DIGITS, cornered
+
+    rng = np.random.default_rng(4)
+    two = STROKE_DIGITS[5][1][0]  # a curve, then the corner at the bottom left, then the base
+    cut = cornered(two, rng)
+    assert cut[0] == two[0] and cut[-1] == two[-1] and (0.05, 1) in cut and len(cut) < len(two)
+    read = [
+        int(np.argmax(network.forward(prepare_digit(fitted(rng, cut_strokes, 0))).probabilities))
+        == digit
+        for digit, strokes in STROKE_DIGITS
+        for cut_strokes in [[cornered(s, rng) for s in strokes] for _ in range(5)]
+    ]
+    assert sum(read) >= 0.9 * len(read)
+
+
+def test_the_detectors_polygons_are_never_a_tall_box(monkeypatch):
+    """A tall box or pentagon is a 0 drawn in straight strokes (issue 27), so the non-digit
+    polygons with four or more corners are drawn wider than tall (a triangle may stand)."""
+    from mnist_core.training import non_digits
+
+    monkeypatch.setattr(non_digits, "fitted", lambda rng, strokes, angle: (strokes, angle))
+    rng = np.random.default_rng(6)
+    corners_seen = set()
+    for _ in range(300):
+        (outline, *_), angle = non_digits._polygon(rng)
+        corners_seen.add(len(outline) - 1)
+        turned = np.array(non_digits._turn(outline, angle))
+        height, width = np.ptp(turned[:, 1]), np.ptp(turned[:, 0])
+        assert len(outline) - 1 < 4 or height <= width
+    assert corners_seen == {3, 4, 5, 6}
+
+
+def test_the_detectors_bar_digits_are_the_digits_they_name(network):
+    """The straight-bar digits the detector learns from have each digit's own bars (an 8
+    all seven), and the bundled network reads most of them as that digit; a barred 6 it
+    mostly reads as 5, a weakness of the network (docs/measurements.md), not of the bars."""
+    from mnist_core.training.non_digits import fitted
+    from mnist_core.training.not_a_digit import SEGMENT_DIGITS, SEGMENTS, segment_digit
+
+    assert len(set(SEGMENT_DIGITS)) == 10 and set(SEGMENT_DIGITS[8]) == set(SEGMENTS)
+    rng = np.random.default_rng(0)
+    read = [
+        int(np.argmax(network.forward(prepare_digit(fitted(rng, strokes, 0))).probabilities))
+        == digit
+        for digit in range(10)
+        for strokes in [segment_digit(digit, 0.8, 0.1, rng) for _ in range(10)]
+    ]
+    assert sum(read) >= 0.8 * len(read)

@@ -228,13 +228,6 @@ class ClassDrawings:
             counts = dict(conn.execute(query).all())
         return [int(counts.get(digit, 0)) for digit in range(10)]
 
-    def revision(self) -> tuple[int, int]:
-        """Changes whenever a drawing is kept or removed: (how many, newest id)."""
-        query = sa.select(sa.func.count(), sa.func.coalesce(sa.func.max(drawings.c.id), 0))
-        with guarded("reading the drawings"), self.engine.connect() as conn:
-            count, newest = conn.execute(query).one()
-        return int(count), int(newest)
-
     def newest(
         self, limit: int, digit: int | None = None, wrong_only: bool = False
     ) -> list[StoredDrawing]:

@@ -47,7 +47,9 @@ def _canvas() -> tuple[Image.Image, ImageDraw.ImageDraw]:
 
 
 def _brush(rng: np.random.Generator) -> int:
-    return int(rng.uniform(10, 36))
+    """A width the Draw page's brush slider offers (8 to 40 pixels), for digits and
+    non-digits alike."""
+    return int(rng.integers(8, 41))
 
 
 def _strokes(rng: np.random.Generator, strokes: list[Points], fit: bool = True) -> np.ndarray:
@@ -267,15 +269,24 @@ def _polygon(rng: np.random.Generator) -> np.ndarray:
     angles = np.sort(rng.uniform(0, 2 * math.pi, corners)) if rng.random() < 0.4 else None
     if angles is None:
         angles = np.arange(corners) * 2 * math.pi / corners + rng.uniform(0, math.pi)
-    # Five or six corners, tall, would be a 0: those stay wide and near level.
-    stretch = rng.uniform(0.6, 1.5) if corners < 5 else rng.uniform(1.1, 1.6)
+    # Four to six corners, tall, would be a 0 drawn in straight strokes (a box, a
+    # pentagon): those stay wide, turned as they may be.
+    stretch = rng.uniform(0.6, 1.5) if corners < 4 else rng.uniform(1.1, 1.6)
     points = [(0.5 + 0.5 * stretch * math.cos(a), 0.5 + 0.5 * math.sin(a)) for a in angles]
     strokes = [[*points, points[0]]]
     if rng.random() < 0.35:
         for _ in range(int(rng.integers(1, 3))):
             i, j = rng.choice(corners, 2, replace=False)
             strokes.append([points[i], points[j]])
-    return fitted(rng, strokes, rng.uniform(0, 360) if corners < 5 else rng.uniform(-20, 20))
+    angle = rng.uniform(0, 360)
+    if corners >= 4 and _tall(_turn(points, angle)):
+        angle += 90  # the wide way up
+    return fitted(rng, strokes, angle)
+
+
+def _tall(points: Points) -> bool:
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    return max(ys) - min(ys) > max(xs) - min(xs)
 
 
 def _heart(rng: np.random.Generator) -> np.ndarray:

@@ -2,7 +2,8 @@
 
 Digits: MNIST's training images (with the continental flags, crossbars and slashes of
 styles.py, some thickened), digits in the DejaVu fonts, and digits drawn in strokes with
-the canvas's brush (STROKE_DIGITS). Not digits: the synthetic drawings of non_digits.py.
+the canvas's brush (STROKE_DIGITS; half of them angular: in straight bars or with their
+curves cut straight). Not digits: the synthetic drawings of non_digits.py.
 All go through prepare_digit, as a canvas drawing does. The threshold written here (0.5)
 is provisional: benchmarks/non_digits.py chooses it on its tuning part (`--part tuning
 --set-threshold`) and reports the other parts. Several members (`--members`) are trained
@@ -127,14 +128,71 @@ STROKE_DIGITS: tuple[tuple[int, list[Points]], ...] = (
 
 
 def stroke_digits(count: int, rng: np.random.Generator) -> np.ndarray:
-    """Digits drawn in strokes with the canvas's brush, narrow or wide, leaning, tilted."""
+    """Digits drawn in strokes with the canvas's brush, narrow or wide, leaning, tilted;
+    half of them angular (issue 27: an 8 of two five-sided loops is an 8): a quarter in
+    straight bars, a quarter with their curves cut into straight pieces."""
     out = np.empty((count, 784), np.float32)
     for i in range(count):
         _, strokes = STROKE_DIGITS[rng.integers(len(STROKE_DIGITS))]
         wide, lean = rng.uniform(0.5, 1.2), rng.uniform(-0.3, 0.3)
         strokes = [[(x * wide + lean * (1 - y), y) for x, y in s] for s in strokes]
+        kind = rng.random()
+        if kind < 1 / 4:
+            strokes = segment_digit(int(rng.integers(10)), wide, lean, rng)
+        elif kind < 1 / 2:
+            strokes = [cornered(s, rng) for s in strokes]
         out[i] = prepare_digit(fitted(rng, strokes, rng.uniform(-12, 12))).ravel()
     return out
+
+
+# A digit of straight bars, as a calculator shows it and some hands write it with a ruler's
+# corners: the segments a (top), b, c (right, top and bottom), d (bottom), e, f (left,
+# bottom and top), g (middle), each between two of six corners.
+SEGMENTS = {
+    "a": ("top left", "top right"),
+    "b": ("top right", "middle right"),
+    "c": ("middle right", "bottom right"),
+    "d": ("bottom left", "bottom right"),
+    "e": ("middle left", "bottom left"),
+    "f": ("top left", "middle left"),
+    "g": ("middle left", "middle right"),
+}
+SEGMENT_DIGITS = ("abcdef", "bc", "abged", "abgcd", "fgbc", "afgcd", "afgedc", "abc", "abcdefg")
+SEGMENT_DIGITS += ("abfgcd",)
+
+
+def segment_digit(digit: int, wide: float, lean: float, rng: np.random.Generator) -> list[Points]:
+    """`digit` in straight bars, `wide` as wide as tall, leaning `lean`, its corners a
+    little off where a hand puts them, the middle bar anywhere from 0.4 to 0.6 down."""
+    middle = rng.uniform(0.4, 0.6)
+    corners = {
+        f"{row} {side}": (x * wide + lean * (1 - y) + rng.normal(0, 0.03), y + rng.normal(0, 0.03))
+        for row, y in (("top", 0.0), ("middle", middle), ("bottom", 1.0))
+        for side, x in (("left", 0.0), ("right", 1.0))
+    }
+    return [[corners[a], corners[b]] for a, b in (SEGMENTS[s] for s in SEGMENT_DIGITS[digit])]
+
+
+def cornered(stroke: Points, rng: np.random.Generator) -> Points:
+    """A stroke drawn in straight lines: its curves cut into pieces 0.35 to 0.6 of the
+    digit's height long (a loop of a 0: a box to a heptagon) at evenly spaced points of its
+    length (a little off), its own corners (turns of more than 40 degrees) and ends kept."""
+    if len(stroke) <= 4:  # already straight lines
+        return stroke
+    points = np.asarray(stroke, np.float64)
+    steps = np.diff(points, axis=0)
+    along = np.concatenate([[0.0], np.cumsum(np.hypot(*steps.T))])
+    heading = np.arctan2(steps[:, 1], steps[:, 0])
+    turns = np.abs((np.diff(heading) + np.pi) % (2 * np.pi) - np.pi)
+    pieces = max(2, round(along[-1] / rng.uniform(0.35, 0.6)))
+    step = along[-1] / pieces
+    # The cuts start anywhere along the stroke (a 0's corners on its diagonals: a box).
+    at = (rng.uniform(0, step) + step * np.arange(pieces)) % along[-1]
+    at += rng.uniform(-0.2, 0.2, pieces) * step
+    at = np.union1d(np.clip(at, 0, along[-1]), [0.0, along[-1]])
+    at = np.union1d(at, along[1:-1][turns > math.radians(40)])
+    xs, ys = np.interp(at, along, points[:, 0]), np.interp(at, along, points[:, 1])
+    return [(float(x), float(y)) for x, y in zip(xs, ys)]
 
 
 def not_digits(count: int, pairs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
