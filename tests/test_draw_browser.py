@@ -211,12 +211,13 @@ def test_why_this_answer_opens_under_the_answer_and_shows_both_maps(page):
 
 
 def test_a_digit_the_detector_flags_is_taught_through_it_is_a_digit(page):
-    """A 0 drawn as a box (square corners) is answered "not a digit"; the student says it
-    is a 0, and it joins the class's drawings like any other label."""
-    box = [[(70, 40), (210, 40), (210, 240), (70, 240), (70, 40)]]
-    draw(page, box)
+    """A 3 drawn as two stacked angle brackets (benchmarks/non_digits.py's "3 brackets",
+    which the detector still flags) is answered "not a digit"; the student says it is a 3,
+    and it joins the class's drawings like any other label."""
+    brackets = [[(84, 40), (200, 84), (120, 140), (200, 196), (84, 240)]]
+    draw(page, brackets)
     page.locator(".st-key-prediction").get_by_text("That does not look like a digit").wait_for()
-    page.get_by_role("radiogroup", name="It is a digit:").get_by_role("radio", name="0").click()
-    page.get_by_text(re.compile(r"Kept: your 0 is in the class's collection")).wait_for()
+    page.get_by_role("radiogroup", name="It is a digit:").get_by_role("radio", name="3").click()
+    page.get_by_text(re.compile(r"Kept: your 3 is in the class's collection")).wait_for()
     page.get_by_role("link", name="Class").click()
-    page.locator(".st-key-class-wall img[alt='a drawing of a 0']").first.wait_for()
+    page.locator(".st-key-class-wall img[alt='a drawing of a 3']").first.wait_for()
