@@ -327,9 +327,10 @@ def test_the_detectors_stroke_digits_read_as_their_digits(network):
 
 
 def test_angular_training_digits_keep_their_ends_and_corners_and_their_digit(network):
-    """Issue 27: a third of the detector's stroke digits are drawn in straight lines, as some
-    hands draw; cut that way they keep where they start, end and turn sharply, and the
-    bundled network still reads them as the digits they are meant to be."""
+    """Issue 27: a quarter of the detector's stroke digits have their curves cut into
+    straight lines, as some hands draw; cut that way they keep where they start, end and
+    turn sharply, and the bundled network still reads them as the digits they are meant to
+    be."""
     from mnist_core.training.non_digits import fitted
     from mnist_core.training.not_a_digit import STROKE_DIGITS, cornered
 

@@ -157,8 +157,18 @@ SEGMENTS = {
     "f": ("top left", "middle left"),
     "g": ("middle left", "middle right"),
 }
-SEGMENT_DIGITS = ("abcdef", "bc", "abged", "abgcd", "fgbc", "afgcd", "afgedc", "abc", "abcdefg")
-SEGMENT_DIGITS += ("abfgcd",)
+SEGMENT_DIGITS = (  # 0 to 9
+    "abcdef",
+    "bc",
+    "abged",
+    "abgcd",
+    "fgbc",
+    "afgcd",
+    "afgedc",
+    "abc",
+    "abcdefg",
+    "abfgcd",
+)
 
 
 def segment_digit(digit: int, wide: float, lean: float, rng: np.random.Generator) -> list[Points]:
