@@ -34,10 +34,8 @@ The server's CPU time per rerun (its own process, not a training process) is rep
 that of a bare canvas page (benchmarks/bare_canvas_app.py) loaded the same way in the same run:
 once as a user would start it, once with OPENBLAS_NUM_THREADS=1.
 
---languages en zh-Hans zh-Hans en compares the server's CPU per rerun in each language, the
-same class in each, on the same server, the class emptied before each; run in that order
-(ABBA), a drift over the run (the machine's other work) falls on both alike, and each
-language's median is compared.
+--languages en de compares the server's CPU per rerun in each language: one class a language
+on one server, taking turns (benchmarks/language_load.py).
 
 --servers 2 starts two app servers on one database and spreads the students over them, one
 student's tab always on the same server, as a reverse proxy with sticky sessions does
@@ -45,7 +43,7 @@ student's tab always on the same server, as a reverse proxy with sticky sessions
 sends a stroke at the same moment, five times over.
 
 Usage: python -m benchmarks.load [--students 1 10 30] [--drawings 6] [--url URL] [--train]
-       [--servers N] [--burst] [--languages en de ...]
+       [--servers N] [--burst] [--languages en de ...] [--rounds 6]
 (without --url it starts the app itself, on a throwaway data folder).
 """
 
@@ -75,6 +73,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from benchmarks.digits import DIGITS, Stroke, data_url, render
+from benchmarks.turns import Turns
 from mnist_core.access.roles import Visitor
 from mnist_core.i18n.translator import translator
 from mnist_core.storage.database import open_database
@@ -415,20 +414,26 @@ async def one_student(
     seed: int,
     report: Report,
     language: str = "en",
+    turns: Turns | None = None,
+    group: int = 0,
 ) -> None:
-    """Draw `drawings` random digits stroke by stroke, labelling each one after it is read."""
+    """Draw `drawings` random digits stroke by stroke, labelling each one after it is read;
+    with `turns`, only in `group`'s turns (benchmarks/turns.py)."""
     rng = random.Random(seed)
+    turns = turns or Turns(now=group)
     last_label = -LABEL_INTERVAL
-    async with Student(url, language=language) as student:
-        report.reruns += 1
+    async with contextlib.AsyncExitStack() as tab:
+        async with turns.action(group, 0.0):
+            student = await tab.enter_async_context(Student(url, language=language))
+            report.reruns += 1
         for _ in range(drawings):
             digit = rng.randrange(10)
             moved = hand_drawn(digit, rng)
             # One message per stroke, as the canvas sends after each mouse-up.
             for n in range(1, len(moved) + 1):
-                await asyncio.sleep(rng.uniform(*pause))
-                answer = await student.draw(render(moved[:n]), moved[:n])
-                report.reruns += 1
+                async with turns.action(group, rng.uniform(*pause)):
+                    answer = await student.draw(render(moved[:n]), moved[:n])
+                    report.reruns += 1
                 report.strokes.append(answer.seconds)
                 report.exceptions.extend(answer.exceptions)
             report.drawings += 1
@@ -438,15 +443,14 @@ async def one_student(
                 continue
             # No hand draws a digit and labels it within a second of the last label, and the
             # server keeps at most one label a second per session (LABEL_INTERVAL).
-            await asyncio.sleep(
-                max(rng.uniform(*pause), last_label + LABEL_INTERVAL - time.monotonic())
-            )
-            if answer.digit == digit:
-                label = await student.press_right()
-            else:
-                label = await student.choose_truth(digit)
+            wait = max(rng.uniform(*pause), last_label + LABEL_INTERVAL - time.monotonic())
+            async with turns.action(group, wait):
+                if answer.digit == digit:
+                    label = await student.press_right()
+                else:
+                    label = await student.choose_truth(digit)
+                report.reruns += 1
             last_label = time.monotonic()
-            report.reruns += 1
             report.labels.append(label.seconds)
             report.exceptions.extend(label.exceptions)
             if kept(label, digit, language):
@@ -455,12 +459,22 @@ async def one_student(
                 report.unacknowledged.append(digit)
 
 
-async def projector(url: str, done: asyncio.Event, report: Report, language: str = "en") -> None:
+async def projector(
+    url: str,
+    done: asyncio.Event,
+    report: Report,
+    language: str = "en",
+    turns: Turns | None = None,
+    group: int = 0,
+) -> None:
     """/class on the projector: each timed fragment reruns on its own clock, as the browser's
     timers make it (one at a time here), until the students are done and every fragment has
-    run once more after that."""
-    async with Tab(url, "class", language=language) as tab:
-        report.reruns += 1
+    run once more after that; with `turns`, only in `group`'s turns."""
+    turns = turns or Turns(now=group)
+    async with contextlib.AsyncExitStack() as opened:
+        async with turns.action(group, 0.0):
+            tab = await opened.enter_async_context(Tab(url, "class", language=language))
+            report.reruns += 1
         if not tab.auto_reruns:
             raise RuntimeError("/class asked for no timed reruns (st.fragment(run_every=...))")
         now = time.monotonic()
@@ -468,11 +482,12 @@ async def projector(url: str, done: asyncio.Event, report: Report, language: str
         last: set[str] = set()  # fragments that have run since the students finished
         while last != set(due):
             fragment = min(due, key=due.get)
-            await asyncio.sleep(max(0.0, due[fragment] - time.monotonic()))
-            finished = done.is_set()
-            answer = await tab.rerun(fragment, auto=True)
-            report.reruns += 1
-            due[fragment] += tab.auto_reruns[fragment]
+            async with turns.action(group, max(0.0, due[fragment] - time.monotonic())):
+                finished = done.is_set()
+                answer = await tab.rerun(fragment, auto=True)
+                report.reruns += 1
+            # A timer that waited out another class's turn fires once, then keeps its beat.
+            due[fragment] = max(due[fragment] + tab.auto_reruns[fragment], time.monotonic())
             report.exceptions.extend(f"projector: {e}" for e in answer.exceptions)
             if CLASS_WALL in answer.texts:
                 report.refreshes += 1
@@ -585,9 +600,15 @@ def main() -> None:
         nargs="+",
         default=["en"],
         metavar="TAG",
-        help="the class's language, ?lang=TAG; several: each in turn, compared with the first",
+        help="the class's language, ?lang=TAG; several: a class each, compared with the first",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=6, help="with several --languages: rounds of turns (ABBA)"
     )
     args = parser.parse_args()
+    several = len(args.languages) > 1
+    if several and (args.url or args.servers > 1 or args.train or args.burst):
+        parser.error("several --languages: on one server started here, without --train/--burst")
     if args.url:  # its class is not emptied between runs: each run finds the last one's
         measure([Server(args.url)], [], args, lambda: None)
         return
@@ -603,19 +624,27 @@ def main() -> None:
         for _ in range(args.servers):
             url, process = stack.enter_context(app_process(env))
             servers.append(Server(url, process.pid))
+        store = ClassDrawings(open_database(f"sqlite:///{Path(data) / DATABASE_FILE}"))
+
+        def fresh_class() -> None:
+            store.clear(Visitor("benchmark", teacher=True))
+
+        if several:
+            from benchmarks.language_load import compare
+
+            compare(servers[0], args, fresh_class)
+            return
         bare = []
         for label, blas in (("bare canvas page", {}), ("bare page, 1 BLAS thread", ONE_THREAD)):
             url, process = stack.enter_context(app_process(blas, script=BARE_PAGE))
             bare.append((label, Server(url, process.pid)))
-        store = ClassDrawings(open_database(f"sqlite:///{Path(data) / DATABASE_FILE}"))
-        measure(servers, bare, args, lambda: store.clear(Visitor("benchmark", teacher=True)))
+        measure(servers, bare, args, fresh_class)
 
 
 BARE_PAGE = "benchmarks/bare_canvas_app.py"
 ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1"}
 
 
-LEFT_SESSIONS_KEPT = 120  # Streamlit's server.disconnectedSessionTTL, by default
 QUIET_SECONDS = 30.0  # how long the training's rate is read with no students, for --train
 
 
@@ -645,14 +674,6 @@ def _measure_all(
             time.sleep(QUIET_SECONDS)
             alone = steps_per_second(quiet_start, step_now(page))
             busy_start = step_now(page)
-        if len(args.languages) > 1:
-            # The first classes on a fresh server pay for its warming up (imports, caches,
-            # the catalogs) and find it emptier than later ones do (it keeps a closed tab's
-            # session for LEFT_SESSIONS_KEPT seconds): run classes uncounted until a class
-            # finds what it leaves behind, so that the languages compare alike.
-            warming = time.monotonic()
-            while time.monotonic() - warming < LEFT_SESSIONS_KEPT:
-                _cpu_ms_per_rerun(servers, students, args, wall=True)
         fresh_class()
         app_ms = _cpu_ms_per_rerun(servers, students, args, wall=True)
         if page is not None:
@@ -663,20 +684,6 @@ def _measure_all(
             )
         label = f"{len(servers)} servers" if len(servers) > 1 else "Digit Lab"
         _print(label, app_ms)
-        spent = collections.defaultdict(list)  # language -> CPU ms per rerun of each class
-        spent[args.languages[0]].append(app_ms[1])
-        for language in args.languages[1:]:  # the same class again, speaking `language`
-            fresh_class()
-            spoken = _cpu_ms_per_rerun(servers, students, args, wall=True, language=language)
-            _print(f"Digit Lab in {language}", spoken)
-            spent[language].append(spoken[1])
-            if app_ms[1] and spoken[1] is not None:
-                print(
-                    f"    CPU per rerun: {language} / {args.languages[0]} = "
-                    f"{spoken[1] / app_ms[1]:.3f}x"
-                )
-        if len(args.languages) > len(spent):  # a language more than once: compare medians
-            _print_medians(spent, args.languages[0])
         for name, server in bare:
             ms = _cpu_ms_per_rerun([server], students, args, wall=False)
             _print(name, ms)
@@ -684,26 +691,11 @@ def _measure_all(
                 print(f"    CPU per rerun: Digit Lab / {name} = {app_ms[1] / ms[1]:.2f}x")
 
 
-def _print_medians(spent: dict[str, list[float | None]], first: str) -> None:
-    """Each language's median CPU per rerun over its classes, beside the first language's:
-    one class's figure moves by a fifth between two runs of the same language."""
-    medians = {
-        language: statistics.median(values)
-        for language, values in spent.items()
-        if values and None not in values
-    }
-    for language, median in medians.items():
-        runs = ", ".join(f"{v:.1f}" for v in spent[language])
-        ratio = f" = {median / medians[first]:.3f}x {first}" if first in medians else ""
-        print(f"median CPU per rerun in {language}: {median:.1f} ms ({runs}){ratio}")
-
-
 def _cpu_ms_per_rerun(
-    servers: list[Server], students: int, args, wall: bool, language: str | None = None
+    servers: list[Server], students: int, args, wall: bool
 ) -> tuple[Report, float | None]:
-    """Run the load; the servers' CPU milliseconds per rerun they answered (None: unknown).
-    `language`: the class's (the first of --languages unless given)."""
-    language = language or args.languages[0]
+    """Run the load; the servers' CPU milliseconds per rerun they answered (None: unknown)."""
+    language = args.languages[0]
     urls = [server.url for server in servers]
     before = [server.cpu_seconds() for server in servers]
     if args.burst:
