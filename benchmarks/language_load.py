@@ -18,11 +18,10 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from benchmarks.load import Report, Server, one_student, projector
+from benchmarks.load import PAUSE, Report, Server, one_student, projector
 from benchmarks.turns import Turns, abba
 
 TURN_SECONDS = 10.0  # long enough for a few hundred reruns, short against the machine's drifts
-PAUSE = (0.5, 2.0)  # seconds between a student's actions, as in benchmarks/load.py
 
 
 @dataclass

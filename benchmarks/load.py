@@ -93,6 +93,7 @@ KEPT = (
 )
 CLASS_WALL = "class-wall"
 CLASS_SCORE = "class-score"
+PAUSE = (0.5, 2.0)  # seconds a student waits between actions: a stroke, a label
 
 
 @dataclass
@@ -500,7 +501,7 @@ async def classroom(
     urls: list[str],
     students: int,
     drawings: int,
-    pause: tuple[float, float] = (0.5, 2.0),
+    pause: tuple[float, float] = PAUSE,
     seed: int = 0,
     wall: bool = True,
     language: str = "en",
@@ -553,7 +554,7 @@ def run_classroom(
     url: str | list[str],
     students: int,
     drawings: int,
-    pause: tuple[float, float] = (0.5, 2.0),
+    pause: tuple[float, float] = PAUSE,
     wall: bool = True,
     language: str = "en",
 ) -> Report:
