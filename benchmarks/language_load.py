@@ -16,7 +16,7 @@ import asyncio
 import statistics
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from benchmarks.load import PAUSE, Report, Server, one_student, projector
 from benchmarks.turns import Turns, abba
@@ -30,8 +30,8 @@ class Spoken:
 
     language: str
     report: Report
-    cpu_seconds: list[float] = field(default_factory=list)  # per counted round
-    reruns: list[int] = field(default_factory=list)
+    cpu_seconds: list[float]  # the server's CPU within this class's turns, per counted round
+    reruns: list[int]  # the reruns this class's sessions had answered in them, per round
 
     def ms_per_rerun(self, rounds: slice = slice(None)) -> float:
         return 1000 * sum(self.cpu_seconds[rounds]) / max(1, sum(self.reruns[rounds]))
@@ -42,7 +42,9 @@ async def take_turns(
 ) -> list[Spoken]:
     """Every class joins the server, then the classes take `rounds` counted rounds of turns."""
     turns = Turns()
-    classes = [Spoken(language, Report(students)) for language in languages]
+    classes = [
+        Spoken(language, Report(students), [0.0] * rounds, [0] * rounds) for language in languages
+    ]
     never = asyncio.Event()  # the projectors are stopped with the students, never done
     tasks = []
     for group, spoken in enumerate(classes):
@@ -69,17 +71,12 @@ async def take_turns(
     try:
         for group in range(len(classes)):  # the warm-up: every student joins
             await turns.give(group, TURN_SECONDS)
-        order = abba(len(classes), rounds)
-        for n, group in enumerate(order):
-            spoken = classes[group]
-            if n % (2 * len(classes)) == 0:
-                for each in classes:
-                    each.cpu_seconds.append(0.0)
-                    each.reruns.append(0)
+        for n, group in enumerate(abba(len(classes), rounds)):
+            spoken, counted = classes[group], n // (2 * len(classes))  # a round: 2 turns a class
             cpu, reruns = server.cpu_seconds(), spoken.report.reruns
             await turns.give(group, TURN_SECONDS)
-            spoken.cpu_seconds[-1] += server.cpu_seconds() - cpu
-            spoken.reruns[-1] += spoken.report.reruns - reruns
+            spoken.cpu_seconds[counted] += server.cpu_seconds() - cpu
+            spoken.reruns[counted] += spoken.report.reruns - reruns
             _failed(tasks)
     finally:
         for task in tasks:
